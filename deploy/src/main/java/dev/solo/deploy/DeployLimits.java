@@ -1,0 +1,31 @@
+package dev.solo.deploy;
+
+import dev.solo.hardening.SourceLimits;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The limits of the deploy pipeline.
+ *
+ * @param source the caps checked before javac runs
+ * @param compileTimeout how long javac may run before the deploy is refused
+ */
+public record DeployLimits(SourceLimits source, Duration compileTimeout) {
+
+  /** Default for {@link #compileTimeout}. */
+  public static final Duration DEFAULT_COMPILE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Checks that nothing is null and the timeout is positive. */
+  public DeployLimits {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(compileTimeout, "compileTimeout");
+    if (compileTimeout.isNegative() || compileTimeout.isZero()) {
+      throw new IllegalArgumentException("compileTimeout must be positive: " + compileTimeout);
+    }
+  }
+
+  /** {@return the default limits} */
+  public static DeployLimits defaults() {
+    return new DeployLimits(SourceLimits.defaults(), DEFAULT_COMPILE_TIMEOUT);
+  }
+}

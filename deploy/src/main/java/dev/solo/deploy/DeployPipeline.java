@@ -1,0 +1,124 @@
+package dev.solo.deploy;
+
+import dev.solo.hardening.Allowlist;
+import dev.solo.hardening.BytecodeVerifier;
+import dev.solo.hardening.Finding;
+import dev.solo.hardening.Instrumenter;
+import dev.solo.hardening.SourceRules;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns submitted source files into a stored artifact, one named pass after another:
+ * {@code checkSource -> compile -> verifyBytecode -> findEntryClass -> instrument -> store}.
+ * The first pass that finds a problem stops the deploy, and nothing is stored unless every pass
+ * succeeds. Thread-safe; {@link #deploy} never runs tenant code, is bounded in time by the
+ * source caps and the compile time limit, and turns any failure of its own (but running out
+ * of memory) into a finding with rule {@code INTERNAL}.
+ */
+public final class DeployPipeline {
+  private static final System.Logger LOG = System.getLogger(DeployPipeline.class.getName());
+
+  private final ArtifactStore store;
+  private final SourceRules sourceRules;
+  private final InMemoryCompiler compiler;
+  private final BytecodeVerifier verifier;
+  private final Instrumenter instrumenter;
+
+  /** Creates a pipeline that stores accepted artifacts in {@code store}. */
+  public DeployPipeline(ArtifactStore store, DeployLimits limits) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.sourceRules = new SourceRules(limits.source());
+    this.compiler = new InMemoryCompiler(limits.compileTimeout());
+    this.verifier = new BytecodeVerifier(Allowlist.standard());
+    this.instrumenter = Instrumenter.identity();
+  }
+
+  /**
+   * {@return the stored artifact, or the findings that refuse the submission}
+   *
+   * @param tenant the tenant that submits the code
+   * @param files file name (such as {@code Counter.java}) to source text
+   */
+  public DeployResult deploy(String tenant, Map<String, String> files) {
+    try {
+      return runPasses(Map.copyOf(files));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return internal(tenant, e);
+    } catch (OutOfMemoryError e) {
+      throw e; // the heap is shared by every tenant: the server has to see this one
+    } catch (Exception | Error e) {
+      return internal(tenant, e);
+    }
+  }
+
+  /**
+   * {@return a new class loader for a stored version of a service}
+   *
+   * @throws ServiceLoadException if no artifact has this hash, or it is damaged or fails verification
+   */
+  public ServiceClassLoader load(String tenant, int version, String hash) throws ServiceLoadException {
+    Artifact artifact;
+    try {
+      artifact = store.get(hash).orElseThrow(() -> new ServiceLoadException("no artifact is stored with hash " + hash));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ServiceLoadException("artifact " + hash + " could not be read", e);
+    }
+    return new ServiceClassLoader(tenant, version, artifact);
+  }
+
+  private DeployResult runPasses(Map<String, String> files) throws IOException, InterruptedException {
+    List<Finding> source = checkSource(files);
+    if (!source.isEmpty()) {
+      return new DeployResult.Refused(source);
+    }
+    Outcome<Map<String, byte[]>> compiled = compile(files);
+    if (compiled.isRefused()) {
+      return new DeployResult.Refused(compiled.findings());
+    }
+    List<Finding> bytecode = verifyBytecode(compiled.value());
+    if (!bytecode.isEmpty()) {
+      return new DeployResult.Refused(bytecode);
+    }
+    Outcome<String> entryClass = findEntryClass(compiled.value());
+    if (entryClass.isRefused()) {
+      return new DeployResult.Refused(entryClass.findings());
+    }
+    Map<String, byte[]> instrumented = instrument(compiled.value());
+    return new DeployResult.Accepted(store(Artifact.of(entryClass.value(), instrumented)));
+  }
+
+  private List<Finding> checkSource(Map<String, String> files) {
+    return sourceRules.check(files);
+  }
+
+  private Outcome<Map<String, byte[]>> compile(Map<String, String> files) throws InterruptedException {
+    return compiler.compile(files);
+  }
+
+  private List<Finding> verifyBytecode(Map<String, byte[]> classes) {
+    return verifier.verify(classes);
+  }
+
+  private Outcome<String> findEntryClass(Map<String, byte[]> classes) {
+    return EntryClassFinder.find(classes);
+  }
+
+  private Map<String, byte[]> instrument(Map<String, byte[]> classes) {
+    return instrumenter.instrument(classes);
+  }
+
+  private Artifact store(Artifact artifact) throws IOException {
+    store.put(artifact);
+    return artifact;
+  }
+
+  private static DeployResult internal(String tenant, Throwable failure) {
+    LOG.log(System.Logger.Level.ERROR, "deploy of tenant " + tenant + " failed inside the pipeline", failure);
+    return new DeployResult.Refused(List.of(
+        Finding.of("INTERNAL", "the server could not finish this deploy; nothing was stored")));
+  }
+}
