@@ -1,8 +1,69 @@
 package dev.solo.kernel;
 
-/** Boots and runs a Solo server. */
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.solo.capability.CapabilityManager;
+import dev.solo.capability.IssuedToken;
+import dev.solo.capability.Permission;
+import dev.solo.capability.TokenInfo;
+import dev.solo.capability.pki.CertificateAuthority;
+import dev.solo.capability.pki.IssuedCertificate;
+import dev.solo.capability.pki.ServerCertificate;
+import dev.solo.client.Credentials;
+import dev.solo.deploy.ArtifactStore;
+import dev.solo.deploy.DeployLimits;
+import dev.solo.deploy.DeployPipeline;
+import dev.solo.eventstore.EventStore;
+import dev.solo.gateway.GatewayDependencies;
+import dev.solo.gateway.GrpcGateway;
+import dev.solo.proto.v1.Event;
+import dev.solo.tenant.KvStore;
+import dev.solo.tenant.TenantRuntime;
+import dev.solo.tenant.TenantsSupervisor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.pattern.StatusReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Boots and runs a Solo server. Boot order (DESIGN.md §2): the event store and the capability
+ * manager recover first, then every tenant recovers and restarts its services, and only then
+ * does the gateway accept calls. Shutdown, on SIGTERM or {@code Admin.Shutdown}: the gateway
+ * stops taking calls and drains, every service is stopped and snapshotted, the journal closes.
+ */
 public final class Kernel {
-  private Kernel() {}
+  private static final Logger LOG = LoggerFactory.getLogger(Kernel.class);
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
+
+  private final KernelSettings settings;
+  private final Clock clock = Clock.systemUTC();
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile String stopReason = "shutdown";
+
+  private Kernel(KernelSettings settings) {
+    this.settings = settings;
+  }
 
   /**
    * Runs a server until it is shut down (SIGTERM or {@code Admin.Shutdown}). Prints a line
@@ -11,6 +72,154 @@ public final class Kernel {
    * @return the process exit code: 0 after a graceful shutdown
    */
   public static int run(KernelOptions options) {
-    throw new UnsupportedOperationException("the kernel is being written");
+    KernelSettings settings;
+    try {
+      settings = KernelSettings.load(options);
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("solo: bad configuration: " + e.getMessage());
+      return 2;
+    }
+    try (DataDirectory data = DataDirectory.lock(settings.dataDir())) {
+      return new Kernel(settings).serve(data);
+    } catch (DataDirectory.InUseException e) {
+      System.err.println("solo: " + e.getMessage());
+      return 1;
+    } catch (Exception e) {
+      LOG.error("the server failed", e);
+      System.err.println("solo: the server failed: " + e);
+      return 1;
+    }
   }
+
+  private int serve(DataDirectory data) throws Exception {
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(data.pki());
+    ServerCertificate serverCertificate = ca.ensureServerCertificate();
+    ActorSystem<SoloGuardian.Command> system =
+        ActorSystem.create(SoloGuardian.create(clock), "solo", pekkoConfig(data));
+    KvStore kv = null;
+    try {
+      SystemSupervisor.SystemRefs refs = ask(system, SoloGuardian.GetSystem::new, system);
+      refs.feed().recovered().toCompletableFuture().get(settings.bootTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      // A command is answered only after recovery: this waits until the tokens are back.
+      ask(refs.capabilities(), (ActorRef<List<TokenInfo>> replyTo) -> new CapabilityManager.ListTokens("", replyTo), system);
+
+      kv = KvStore.open(data.kv());
+      ArtifactStore artifacts = new ArtifactStore(data.artifacts());
+      TenantRuntime runtime = new TenantRuntime(
+          new DeployPipeline(artifacts, DeployLimits.defaults()),
+          artifacts,
+          kv,
+          refs.events(),
+          refs.registry(),
+          system.dispatchers().lookup(DispatcherSelector.fromConfig("solo.tenant-code-dispatcher")),
+          system.dispatchers().lookup(DispatcherSelector.fromConfig("solo.deploy-dispatcher")),
+          clock,
+          settings.limits(),
+          TenantRuntime.LoaderObserver.NONE);
+      ActorRef<TenantsSupervisor.Command> tenants =
+          ask(system, (ActorRef<ActorRef<TenantsSupervisor.Command>> replyTo) -> new SoloGuardian.StartTenants(runtime, replyTo), system);
+      AskPattern.<TenantsSupervisor.Command, Done>ask(tenants, TenantsSupervisor.AwaitReady::new, settings.bootTimeout(), system.scheduler())
+          .toCompletableFuture().get();
+
+      GatewayDependencies deps = new GatewayDependencies(system, tenants, refs.registry(), refs.events(), refs.feed(),
+          refs.capabilities(), refs.tokens(), ca, clock, settings.limits(), settings.clientCertificateLifetime(),
+          () -> requestStop("admin shutdown"));
+      GrpcGateway gateway = GrpcGateway.start(settings.bind(), settings.port(),
+          new GrpcGateway.Tls(serverCertificate.certificateFile(), serverCertificate.privateKeyFile(), ca.caCertificateFile()),
+          deps);
+      String address = "localhost:" + gateway.port();
+      writeAdminCredentials(data, ca, refs.capabilities(), address, system);
+      audit(refs.events(), "kernel_started", Map.of("address", address), system);
+      Runtime.getRuntime().addShutdownHook(new Thread(this::onSigterm, "solo-sigterm"));
+      if (settings.metricsPort() != 0) {
+        LOG.warn("metrics are not available yet in this version; --metrics-port {} is ignored", settings.metricsPort());
+      }
+      System.out.println("solo server ready on " + address + " (data " + data.root() + ", admin credentials "
+          + data.adminCredentials() + ")");
+      System.out.flush();
+
+      stopRequested.await();
+      LOG.info("stopping: {}", stopReason);
+      audit(refs.events(), "kernel_stopping", Map.of("reason", stopReason), system);
+      boolean drained = gateway.drain(settings.drainTimeout());
+      if (!drained) {
+        LOG.warn("calls still in flight after {} were cut", settings.drainTimeout());
+      }
+      AskPattern.<TenantsSupervisor.Command, Done>ask(tenants,
+              replyTo -> new TenantsSupervisor.StopAll(stopReason, replyTo), Duration.ofSeconds(60), system.scheduler())
+          .toCompletableFuture().get();
+      return 0;
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (kv != null) {
+        kv.close();
+      }
+      LOG.info("stopped");
+      stopped.countDown();
+    }
+  }
+
+  private void requestStop(String reason) {
+    if (stopping.compareAndSet(false, true)) {
+      stopReason = reason;
+      stopRequested.countDown();
+    }
+  }
+
+  /** SIGTERM: run the graceful shutdown and keep the JVM alive until it is done. */
+  private void onSigterm() {
+    requestStop("SIGTERM");
+    try {
+      if (!stopped.await(90, TimeUnit.SECONDS)) {
+        LOG.error("graceful shutdown did not finish in 90 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * On first start, issues the admin's token and certificate and writes them to
+   * {@code admin.creds}; later, only keeps its server address current.
+   */
+  private void writeAdminCredentials(
+      DataDirectory data, CertificateAuthority ca, ActorRef<CapabilityManager.Command> capabilities, String address,
+      ActorSystem<?> system) throws Exception {
+    Path file = data.adminCredentials();
+    if (Files.exists(file)) {
+      Credentials existing = Credentials.read(file);
+      if (!existing.server().equals(address)) {
+        existing.withServer(address).write(file);
+      }
+      return;
+    }
+    StatusReply<IssuedToken> issued = ask(capabilities, (ActorRef<StatusReply<IssuedToken>> replyTo)
+        -> new CapabilityManager.Issue("", java.util.Set.of(Permission.ADMIN), Optional.empty(), "", replyTo), system);
+    IssuedToken token = issued.getValue();
+    IssuedCertificate certificate = ca.issueClient("admin", settings.clientCertificateLifetime());
+    new Credentials(address, "", ca.caPem(), certificate.certPem(), certificate.keyPem(), token.token(), token.grant().tokenId())
+        .write(file);
+    LOG.info("wrote the admin credentials to {}", file);
+  }
+
+  private static void audit(ActorRef<EventStore.Command> events, String type, Map<String, String> attributes, ActorSystem<?> system)
+      throws Exception {
+    Event draft = EventStore.draft("", type, "kernel", attributes, "kernel", 0);
+    StatusReply<Event> stored = ask(events, (ActorRef<StatusReply<Event>> replyTo) -> new EventStore.Append(draft, replyTo), system);
+    stored.getValue();
+  }
+
+  private static <Q, T> T ask(RecipientRef<Q> target, Function<ActorRef<T>, Q> message, ActorSystem<?> system) throws Exception {
+    CompletionStage<T> reply = AskPattern.ask(target, message, ASK_TIMEOUT, system.scheduler());
+    return reply.toCompletableFuture().get();
+  }
+
+  private Config pekkoConfig(DataDirectory data) {
+    return ConfigFactory.empty()
+        .withValue("pekko.persistence.journal.leveldb.dir", ConfigValueFactory.fromAnyRef(data.journal().toString()))
+        .withValue("pekko.persistence.snapshot-store.local.dir", ConfigValueFactory.fromAnyRef(data.snapshots().toString()))
+        .withFallback(settings.config());
+  }
+
 }

@@ -1,0 +1,79 @@
+package dev.solo.gateway;
+
+import dev.solo.capability.Grant;
+import dev.solo.capability.TokenIndex;
+import dev.solo.capability.pki.CertificateAuthority;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Authenticates every call: the client certificate names a principal, and the bearer token must
+ * verify and belong to that same principal. A token without its certificate, or a certificate
+ * with another principal's token, is UNAUTHENTICATED.
+ */
+final class AuthInterceptor implements ServerInterceptor {
+  private static final String BEARER = "Bearer ";
+
+  private final TokenIndex tokens;
+  private final Clock clock;
+
+  AuthInterceptor(TokenIndex tokens, Clock clock) {
+    this.tokens = tokens;
+    this.clock = clock;
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    Optional<String> principal = certificatePrincipal(call);
+    if (principal.isEmpty()) {
+      return refuse(call, "the client certificate does not name a Solo principal");
+    }
+    String authorization = headers.get(Keys.AUTHORIZATION);
+    if (authorization == null || !authorization.startsWith(BEARER)) {
+      return refuse(call, "missing token: send 'authorization: Bearer <token>'");
+    }
+    Optional<Grant> grant = tokens.verify(authorization.substring(BEARER.length()).trim(), clock.instant());
+    if (grant.isEmpty()) {
+      return refuse(call, "the token is unknown, revoked or expired");
+    }
+    String tokenPrincipal = grant.get().isAdmin() ? "admin" : "tenant:" + grant.get().tenant();
+    if (!tokenPrincipal.equals(principal.get())) {
+      return refuse(call, "the token does not belong to the principal of the client certificate");
+    }
+    Caller caller = new Caller(principal.get(), grant.get().tenant(), grant.get());
+    return Contexts.interceptCall(Context.current().withValue(Keys.CALLER, caller), call, headers, next);
+  }
+
+  private static Optional<String> certificatePrincipal(ServerCall<?, ?> call) {
+    SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+    if (session == null) {
+      return Optional.empty();
+    }
+    try {
+      Certificate[] chain = session.getPeerCertificates();
+      if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+        return Optional.empty();
+      }
+      return CertificateAuthority.principalOf(leaf);
+    } catch (SSLPeerUnverifiedException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String reason) {
+    call.close(Status.UNAUTHENTICATED.withDescription(reason), new Metadata());
+    return new ServerCall.Listener<>() {};
+  }
+}

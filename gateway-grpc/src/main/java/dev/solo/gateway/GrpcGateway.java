@@ -1,0 +1,106 @@
+package dev.solo.gateway;
+
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC server's lifecycle: start with mutual TLS, drain, stop. The RPC implementations are
+ * separate; the TLS material is passed in.
+ */
+public final class GrpcGateway {
+  /** The largest message a client may send: a deploy's sources or a call's body. */
+  public static final int MAX_INBOUND_MESSAGE_BYTES = 16 << 20;
+
+  private final Server server;
+  private final HealthStatusManager health;
+
+  private GrpcGateway(Server server, HealthStatusManager health) {
+    this.server = server;
+    this.health = health;
+  }
+
+  /**
+   * The server's TLS material: its certificate chain and key, and the CA that client
+   * certificates must chain to.
+   */
+  public record Tls(Path certificateChain, Path privateKey, Path clientCa) {}
+
+  /**
+   * {@return a started server on every address of {@code host} at {@code port} (0 picks a free
+   * port)}; clients must present a certificate issued by the CA
+   */
+  public static GrpcGateway start(String host, int port, Tls tls, GatewayDependencies deps) throws IOException {
+    ServerCredentials credentials = TlsServerCredentials.newBuilder()
+        .keyManager(tls.certificateChain().toFile(), tls.privateKey().toFile())
+        .trustManager(tls.clientCa().toFile())
+        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+        .build();
+    return start(host, port, credentials, deps);
+  }
+
+  static GrpcGateway start(String host, int port, ServerCredentials credentials, GatewayDependencies deps) throws IOException {
+    HealthStatusManager health = new HealthStatusManager();
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+    // Interceptors run last-added first: authenticate, then check the permission.
+    AuthInterceptor auth = new AuthInterceptor(deps.tokens(), deps.clock());
+    PermissionInterceptor permissions = new PermissionInterceptor();
+    InetAddress[] addresses = InetAddress.getAllByName(host);
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(addresses[0], port), credentials);
+    if (port != 0) {
+      // Every address of the name listens (localhost: 127.0.0.1 and ::1), whichever a client picks.
+      for (int i = 1; i < addresses.length; i++) {
+        builder.addListenAddress(new InetSocketAddress(addresses[i], port));
+      }
+    }
+    Server server = builder
+        .addService(ServerInterceptors.intercept(new SoloRpc(deps), permissions, auth))
+        .addService(ServerInterceptors.intercept(new AdminRpc(deps), permissions, auth))
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+        .maxInboundMetadataSize(16 << 10)
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .build()
+        .start();
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    return new GrpcGateway(server, health);
+  }
+
+  /** {@return the port the server listens on} */
+  public int port() {
+    return server.getPort();
+  }
+
+  /**
+   * Stops taking new calls and waits up to {@code deadline} for calls in flight.
+   *
+   * @return true if every call finished in time; false if some were cut
+   */
+  public boolean drain(Duration deadline) throws InterruptedException {
+    health.enterTerminalState();
+    server.shutdown();
+    if (server.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+      return true;
+    }
+    server.shutdownNow();
+    server.awaitTermination(5, TimeUnit.SECONDS);
+    return false;
+  }
+
+  static ServerCredentials plaintextForTests() {
+    return InsecureServerCredentials.create();
+  }
+}

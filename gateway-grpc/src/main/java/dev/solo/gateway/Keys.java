@@ -1,0 +1,21 @@
+package dev.solo.gateway;
+
+import dev.solo.proto.v1.Findings;
+import io.grpc.Context;
+import io.grpc.Metadata;
+import io.grpc.protobuf.ProtoUtils;
+
+/** The gateway's metadata and context keys, in one place. */
+final class Keys {
+  private Keys() {}
+
+  /** {@code authorization: Bearer <token>} */
+  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  /** The findings of a refused deploy, as a trailer. */
+  static final Metadata.Key<Findings> FINDINGS =
+      Metadata.Key.of("solo-findings" + Metadata.BINARY_HEADER_SUFFIX, ProtoUtils.metadataMarshaller(Findings.getDefaultInstance()));
+
+  /** The authenticated caller of the current call. */
+  static final Context.Key<Caller> CALLER = Context.key("solo-caller");
+}

@@ -1,0 +1,337 @@
+package dev.solo.gateway;
+
+import com.google.protobuf.ByteString;
+import dev.solo.api.Request;
+import dev.solo.eventstore.EventFeed;
+import dev.solo.eventstore.EventFilter;
+import dev.solo.proto.v1.CallRequest;
+import dev.solo.proto.v1.CallResponse;
+import dev.solo.proto.v1.DeleteSecretRequest;
+import dev.solo.proto.v1.DeleteSecretResponse;
+import dev.solo.proto.v1.DeployRequest;
+import dev.solo.proto.v1.DeployResponse;
+import dev.solo.proto.v1.DescribeRequest;
+import dev.solo.proto.v1.DescribeResponse;
+import dev.solo.proto.v1.Event;
+import dev.solo.proto.v1.EventsRequest;
+import dev.solo.proto.v1.GetLogsRequest;
+import dev.solo.proto.v1.GetLogsResponse;
+import dev.solo.proto.v1.GrantRequest;
+import dev.solo.proto.v1.GrantResponse;
+import dev.solo.proto.v1.KillRequest;
+import dev.solo.proto.v1.KillResponse;
+import dev.solo.proto.v1.ListSecretsRequest;
+import dev.solo.proto.v1.ListSecretsResponse;
+import dev.solo.proto.v1.ListServicesRequest;
+import dev.solo.proto.v1.ListServicesResponse;
+import dev.solo.proto.v1.ListTokensRequest;
+import dev.solo.proto.v1.ListTokensResponse;
+import dev.solo.proto.v1.PutSecretRequest;
+import dev.solo.proto.v1.PutSecretResponse;
+import dev.solo.proto.v1.RevokeRequest;
+import dev.solo.proto.v1.RevokeResponse;
+import dev.solo.proto.v1.RollbackRequest;
+import dev.solo.proto.v1.ServiceInfo;
+import dev.solo.proto.v1.ServiceStatus;
+import dev.solo.proto.v1.SoloGrpc;
+import dev.solo.proto.v1.StatusRequest;
+import dev.solo.proto.v1.SwapRequest;
+import dev.solo.proto.v1.SwapResponse;
+import dev.solo.proto.v1.VersionsRequest;
+import dev.solo.proto.v1.VersionsResponse;
+import dev.solo.proto.v1.WhoAmIRequest;
+import dev.solo.proto.v1.WhoAmIResponse;
+import dev.solo.tenant.CallOutcome;
+import dev.solo.tenant.DeployOutcome;
+import dev.solo.tenant.Registry;
+import dev.solo.tenant.ServiceActor;
+import dev.solo.tenant.ServiceKey;
+import dev.solo.tenant.TenantSupervisor;
+import dev.solo.tenant.TenantsSupervisor;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/** {@code solo.v1.Solo}: every call acts as the caller's own tenant. Nothing here blocks. */
+final class SoloRpc extends SoloGrpc.SoloImplBase {
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(120);
+  /** History events one query returns when the caller sets no limit. */
+  private static final int DEFAULT_QUERY_LIMIT = 1000;
+
+  private final GatewayDependencies deps;
+
+  SoloRpc(GatewayDependencies deps) {
+    this.deps = deps;
+  }
+
+  @Override
+  public void whoAmI(WhoAmIRequest request, StreamObserver<WhoAmIResponse> response) {
+    Caller caller = Keys.CALLER.get();
+    response.onNext(WhoAmIResponse.newBuilder()
+        .setPrincipal(caller.principal())
+        .setTenant(caller.tenant())
+        .setTokenId(caller.grant().tokenId())
+        .addAllPermissions(new java.util.TreeSet<>(caller.grant().permissions()))
+        .setTokenExpiresUnixMs(caller.grant().expiresAt().map(Instant::toEpochMilli).orElse(0L))
+        .build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void deploy(DeployRequest request, StreamObserver<DeployResponse> response) {
+    Caller caller = Keys.CALLER.get();
+    withTenant(caller, response, tenant -> AskPattern.<TenantSupervisor.Command, DeployOutcome>ask(
+            tenant,
+            replyTo -> new TenantSupervisor.Deploy(request.getService(), request.getFilesMap(), request.getGrantsList(),
+                caller.principal(), request.getExplanation(), replyTo),
+            DEPLOY_TIMEOUT,
+            deps.system().scheduler()))
+        .whenComplete((outcome, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("deploy", failure));
+          } else if (outcome instanceof DeployOutcome.Deployed deployed) {
+            response.onNext(DeployResponse.newBuilder()
+                .setService(deployed.service())
+                .setVersion(deployed.version())
+                .setArtifactHash(deployed.artifactHash())
+                .setEventId(deployed.eventId())
+                .build());
+            response.onCompleted();
+          } else if (outcome instanceof DeployOutcome.Refused refused) {
+            response.onError(Statuses.refused(refused.findings()));
+          } else {
+            response.onError(Statuses.of((DeployOutcome.Rejected) outcome));
+          }
+        });
+  }
+
+  @Override
+  public void kill(KillRequest request, StreamObserver<KillResponse> response) {
+    Caller caller = Keys.CALLER.get();
+    withTenant(caller, response, tenant -> AskPattern.<TenantSupervisor.Command, DeployOutcome>ask(
+            tenant,
+            replyTo -> new TenantSupervisor.Kill(request.getService(), caller.principal(), request.getExplanation(), replyTo),
+            ASK_TIMEOUT.multipliedBy(2),
+            deps.system().scheduler()))
+        .whenComplete((outcome, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("kill", failure));
+          } else if (outcome instanceof DeployOutcome.Killed killed) {
+            response.onNext(KillResponse.newBuilder().setService(killed.service()).setEventId(killed.eventId()).build());
+            response.onCompleted();
+          } else {
+            response.onError(Statuses.of((DeployOutcome.Rejected) outcome));
+          }
+        });
+  }
+
+  @Override
+  public void call(CallRequest request, StreamObserver<CallResponse> response) {
+    Caller caller = Keys.CALLER.get();
+    if (request.getMethod().isEmpty()) {
+      response.onError(Statuses.invalid("a call needs a method name"));
+      return;
+    }
+    Duration timeout = deps.limits().callTimeout();
+    Deadline grpcDeadline = Context.current().getDeadline();
+    if (grpcDeadline != null) {
+      long left = grpcDeadline.timeRemaining(TimeUnit.MILLISECONDS);
+      timeout = Duration.ofMillis(Math.max(1, Math.min(left, timeout.toMillis())));
+    }
+    Instant deadline = deps.clock().instant().plus(timeout);
+    Request call = new Request(request.getMethod(), request.getBody().toByteArray(), request.getHeadersMap());
+    ServiceKey key = ServiceKey.of(caller.tenant(), request.getService());
+    Duration askTimeout = timeout.plusSeconds(1);
+    ask(deps.registry(), (ActorRef<Optional<ActorRef<ServiceActor.Command>>> replyTo) -> new Registry.Lookup(key, replyTo), ASK_TIMEOUT)
+        .thenCompose(ref -> ref.isEmpty()
+            ? CompletableFuture.completedFuture(
+                CallOutcome.failed(CallOutcome.Failure.NOT_FOUND, "no service " + request.getService() + "; see solo list"))
+            : AskPattern.<ServiceActor.Command, CallOutcome>ask(
+                ref.get(), replyTo -> new ServiceActor.Call(call, deadline, replyTo), askTimeout, deps.system().scheduler()))
+        .whenComplete((outcome, failure) -> {
+          if (failure != null) {
+            response.onError(failure instanceof java.util.concurrent.TimeoutException
+                    || failure.getCause() instanceof java.util.concurrent.TimeoutException
+                ? Status.DEADLINE_EXCEEDED.withDescription("the call to " + request.getService() + " missed its deadline").asRuntimeException()
+                : Statuses.internal("call", failure));
+          } else if (outcome instanceof CallOutcome.Replied replied) {
+            response.onNext(CallResponse.newBuilder()
+                .setStatus(replied.reply().status())
+                .setBody(ByteString.copyFrom(replied.reply().body()))
+                .putAllHeaders(replied.reply().headers())
+                .setVersion(replied.version())
+                .build());
+            response.onCompleted();
+          } else {
+            response.onError(Statuses.of((CallOutcome.Failed) outcome));
+          }
+        });
+  }
+
+  @Override
+  public void listServices(ListServicesRequest request, StreamObserver<ListServicesResponse> response) {
+    Caller caller = Keys.CALLER.get();
+    withTenant(caller, response, tenant -> ask(tenant, TenantSupervisor.ListServices::new, ASK_TIMEOUT))
+        .whenComplete((views, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("list", failure));
+            return;
+          }
+          ListServicesResponse.Builder list = ListServicesResponse.newBuilder();
+          views.forEach(view -> list.addServices(info(view)));
+          response.onNext(list.build());
+          response.onCompleted();
+        });
+  }
+
+  @Override
+  public void status(StatusRequest request, StreamObserver<ServiceStatus> response) {
+    Caller caller = Keys.CALLER.get();
+    withTenant(caller, response, tenant -> ask(tenant, (ActorRef<Optional<TenantSupervisor.StatusView>> replyTo)
+            -> new TenantSupervisor.GetStatus(request.getService(), replyTo), ASK_TIMEOUT))
+        .whenComplete((found, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("status", failure));
+          } else if (found.isEmpty()) {
+            response.onError(Statuses.notFound("no service " + request.getService() + "; see solo list"));
+          } else {
+            ServiceStatus.Builder out = ServiceStatus.newBuilder().setService(info(found.get().service())).setBreaker("closed");
+            found.get().counters().ifPresent(c -> out.setCalls(c.calls()).setErrors(c.errors())
+                .setQueueDepth(c.queueDepth()).setStartedUnixMs(c.startedUnixMs()).setLastError(c.lastError()));
+            response.onNext(out.build());
+            response.onCompleted();
+          }
+        });
+  }
+
+  @Override
+  public void events(EventsRequest request, StreamObserver<Event> response) {
+    Caller caller = Keys.CALLER.get();
+    EventFilter filter;
+    try {
+      String tenant = caller.isAdmin() ? request.getTenant() : caller.tenant();
+      int limit = request.getLimit() == 0 && !request.getFollow() ? DEFAULT_QUERY_LIMIT : request.getLimit();
+      filter = new EventFilter(tenant, new java.util.HashSet<>(request.getTypesList()), request.getSubject(),
+          request.getAfterId(), limit, request.getNewestFirst(), request.getCausationId(), request.getSinceUnixMs(),
+          request.getUntilUnixMs(), request.getFollow());
+    } catch (IllegalArgumentException e) {
+      response.onError(Statuses.invalid(e.getMessage()));
+      return;
+    }
+    ServerCallStreamObserver<Event> stream = (ServerCallStreamObserver<Event>) response;
+    EventFeed.Subscription subscription = deps.feed().stream(filter, stream::onNext, failure -> {
+      if (stream.isCancelled()) {
+        return;
+      }
+      if (failure == null) {
+        stream.onCompleted();
+      } else if (failure instanceof EventFeed.FollowerTooSlowException) {
+        stream.onError(Status.RESOURCE_EXHAUSTED.withDescription(failure.getMessage()).asRuntimeException());
+      } else {
+        stream.onError(Statuses.internal("events", failure));
+      }
+    });
+    stream.setOnCancelHandler(subscription::close);
+  }
+
+  // ---- later issues ----
+
+  @Override
+  public void swap(SwapRequest request, StreamObserver<SwapResponse> response) {
+    response.onError(Statuses.unimplemented("hot swap", "issue: hot swap with state transfer"));
+  }
+
+  @Override
+  public void rollback(RollbackRequest request, StreamObserver<SwapResponse> response) {
+    response.onError(Statuses.unimplemented("rollback", "issue: hot swap with state transfer"));
+  }
+
+  @Override
+  public void versions(VersionsRequest request, StreamObserver<VersionsResponse> response) {
+    response.onError(Statuses.unimplemented("version history", "issue: hot swap with state transfer"));
+  }
+
+  @Override
+  public void describe(DescribeRequest request, StreamObserver<DescribeResponse> response) {
+    response.onError(Statuses.unimplemented("describe", "issue: agents drive Solo through MCP"));
+  }
+
+  @Override
+  public void getLogs(GetLogsRequest request, StreamObserver<GetLogsResponse> response) {
+    response.onError(Statuses.unimplemented("service logs", "issue: agents drive Solo through MCP"));
+  }
+
+  @Override
+  public void grant(GrantRequest request, StreamObserver<GrantResponse> response) {
+    response.onError(Statuses.unimplemented("grant", "issue: capabilities, identity, secrets"));
+  }
+
+  @Override
+  public void listTokens(ListTokensRequest request, StreamObserver<ListTokensResponse> response) {
+    response.onError(Statuses.unimplemented("tokens", "issue: capabilities, identity, secrets"));
+  }
+
+  @Override
+  public void revoke(RevokeRequest request, StreamObserver<RevokeResponse> response) {
+    response.onError(Statuses.unimplemented("revoke", "issue: capabilities, identity, secrets"));
+  }
+
+  @Override
+  public void putSecret(PutSecretRequest request, StreamObserver<PutSecretResponse> response) {
+    response.onError(Statuses.unimplemented("secrets", "issue: capabilities, identity, secrets"));
+  }
+
+  @Override
+  public void listSecrets(ListSecretsRequest request, StreamObserver<ListSecretsResponse> response) {
+    response.onError(Statuses.unimplemented("secrets", "issue: capabilities, identity, secrets"));
+  }
+
+  @Override
+  public void deleteSecret(DeleteSecretRequest request, StreamObserver<DeleteSecretResponse> response) {
+    response.onError(Statuses.unimplemented("secrets", "issue: capabilities, identity, secrets"));
+  }
+
+  // ---- helpers of this class ----
+
+  private static ServiceInfo info(TenantSupervisor.ServiceView view) {
+    return ServiceInfo.newBuilder()
+        .setName(view.name())
+        .setVersion(view.version())
+        .setState(view.state())
+        .setArtifactHash(view.artifactHash())
+        .setDeployedUnixMs(view.deployedUnixMs())
+        .build();
+  }
+
+  /** Runs {@code action} against the caller's tenant supervisor; a caller with no tenant is refused. */
+  private <T> CompletionStage<T> withTenant(
+      Caller caller, StreamObserver<?> response, Function<ActorRef<TenantSupervisor.Command>, CompletionStage<T>> action) {
+    if (caller.tenant().isEmpty()) {
+      return CompletableFuture.failedFuture(Status.PERMISSION_DENIED
+          .withDescription("the admin has no services; use a tenant's credentials (solo tenant create)").asRuntimeException());
+    }
+    return ask(deps.tenants(), (ActorRef<Optional<ActorRef<TenantSupervisor.Command>>> replyTo)
+            -> new TenantsSupervisor.GetTenant(caller.tenant(), replyTo), ASK_TIMEOUT)
+        .thenCompose(tenant -> tenant.isPresent() ? action.apply(tenant.get())
+            : CompletableFuture.failedFuture(Statuses.notFound("tenant " + caller.tenant() + " no longer exists")));
+  }
+
+  private <Q, T> CompletionStage<T> ask(RecipientRef<Q> target, org.apache.pekko.japi.function.Function<ActorRef<T>, Q> message,
+      Duration timeout) {
+    return AskPattern.ask(target, message, timeout, deps.system().scheduler());
+  }
+}

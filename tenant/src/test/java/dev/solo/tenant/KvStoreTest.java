@@ -1,0 +1,74 @@
+package dev.solo.tenant;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.solo.api.Kv;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KvStoreTest {
+  @TempDir Path dir;
+
+  @Test
+  void servicesAndTenantsNeverSeeEachOthersKeys() throws Exception {
+    try (KvStore store = KvStore.open(dir)) {
+      store.kv("acme", "counter").put("count", "1".getBytes(UTF_8));
+      store.kv("acme", "counter2").put("count", "2".getBytes(UTF_8));
+      store.kv("globex", "counter").put("count", "3".getBytes(UTF_8));
+      assertEquals("1", new String(store.kv("acme", "counter").get("count").orElseThrow(), UTF_8));
+      assertEquals(List.of("count"), store.kv("acme", "counter").keys("", 100), "a prefix scan stays inside the service");
+      assertTrue(store.kv("acme", "other").get("count").isEmpty());
+    }
+  }
+
+  @Test
+  void valuesSurviveReopeningAndDeletesAreDurable() throws Exception {
+    try (KvStore store = KvStore.open(dir)) {
+      Kv kv = store.kv("acme", "svc");
+      kv.put("a", new byte[] {1});
+      kv.put("b", new byte[] {2});
+      assertTrue(kv.delete("b"));
+      assertFalse(kv.delete("b"), "deleting a missing key says so");
+      store.saveState("acme", "svc", 3, "42".getBytes(UTF_8));
+    }
+    try (KvStore store = KvStore.open(dir)) {
+      Kv kv = store.kv("acme", "svc");
+      assertArrayEquals(new byte[] {1}, kv.get("a").orElseThrow());
+      assertTrue(kv.get("b").isEmpty());
+      KvStore.SavedState saved = store.loadState("acme", "svc").orElseThrow();
+      assertEquals(3, saved.version());
+      assertEquals("42", new String(saved.state(), UTF_8));
+      assertEquals(List.of("a"), kv.keys("", 10), "saved state is not a key of the service");
+    }
+  }
+
+  @Test
+  void keysAreListedInOrderByPrefixWithALimit() throws Exception {
+    try (KvStore store = KvStore.open(dir)) {
+      Kv kv = store.kv("acme", "svc");
+      for (String key : List.of("user:3", "user:1", "order:1", "user:2")) {
+        kv.put(key, new byte[0]);
+      }
+      assertEquals(List.of("user:1", "user:2"), kv.keys("user:", 2));
+    }
+  }
+
+  @Test
+  void oversizedKeysAndValuesAreRefusedWithTheLimit() throws Exception {
+    try (KvStore store = KvStore.open(dir)) {
+      Kv kv = store.kv("acme", "svc");
+      IllegalArgumentException key = assertThrows(IllegalArgumentException.class, () -> kv.put("k".repeat(513), new byte[0]));
+      assertEquals("a key may hold at most 512 bytes, got 513", key.getMessage());
+      IllegalArgumentException value = assertThrows(IllegalArgumentException.class,
+          () -> kv.put("k", new byte[KvStore.MAX_VALUE_BYTES + 1]));
+      assertTrue(value.getMessage().startsWith("a value may hold at most"), value.getMessage());
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.solo.tenant;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.solo.api.Request;
+import dev.solo.deploy.ArtifactStore;
+import dev.solo.deploy.DeployLimits;
+import dev.solo.deploy.DeployPipeline;
+import dev.solo.eventstore.EventFeed;
+import dev.solo.eventstore.EventStore;
+import java.lang.ref.WeakReference;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TenantSupervisorTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  /** A service with a lambda, an anonymous inner class and a record: all must unload with it. */
+  private static final String SHAPES = """
+      import dev.solo.api.*;
+      import java.util.*;
+      import java.util.function.*;
+      public class Shapes implements Service {
+        record Point(int x, int y) {}
+        private final Comparator<Point> byX = new Comparator<>() {
+          public int compare(Point a, Point b) { return Integer.compare(a.x(), b.x()); }
+        };
+        public Reply handle(Request request, Context ctx) {
+          List<Point> points = new ArrayList<>(List.of(new Point(3, 1), new Point(1, 2)));
+          points.sort(byX);
+          Function<Point, String> show = p -> p.x() + ":" + p.y();
+          return Reply.ok(show.apply(points.get(0)));
+        }
+      }
+      """;
+
+  @TempDir Path data;
+  private ActorTestKit kit;
+  private KvStore kv;
+  private final ExecutorService tenantCode = Executors.newFixedThreadPool(4);
+  private final ExecutorService deploys = Executors.newFixedThreadPool(2);
+
+  @AfterEach
+  void stop() throws Exception {
+    shutdown();
+    tenantCode.shutdownNow();
+    deploys.shutdownNow();
+  }
+
+  private void shutdown() throws Exception {
+    if (kit != null) {
+      kit.shutdownTestKit();
+      kit = null;
+    }
+    if (kv != null) {
+      kv.close();
+      kv = null;
+    }
+  }
+
+  private record Running(ActorRef<TenantsSupervisor.Command> tenants, ActorRef<Registry.Command> registry) {}
+
+  private Running start(TenantRuntime.LoaderObserver loaders) throws Exception {
+    Config config = ConfigFactory.parseString(
+            "pekko.persistence.journal.plugin = \"pekko.persistence.journal.leveldb\"\n"
+                + "pekko.persistence.journal.leveldb { native = on, fsync = on }\n"
+                + "pekko.persistence.snapshot-store.plugin = \"pekko.persistence.snapshot-store.local\"\n")
+        .withFallback(ConfigFactory.parseMap(Map.of(
+            "pekko.persistence.journal.leveldb.dir", data.resolve("journal").toString(),
+            "pekko.persistence.snapshot-store.local.dir", data.resolve("snapshots").toString())))
+        .withFallback(ConfigFactory.load());
+    kit = ActorTestKit.create(config);
+    kv = KvStore.open(data.resolve("kv"));
+    EventFeed feed = new EventFeed(kit.system());
+    ActorRef<EventStore.Command> events = kit.spawn(EventStore.create(Clock.systemUTC(), feed), "events");
+    feed.recovered().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    ActorRef<Registry.Command> registry = kit.spawn(Registry.create(), "registry");
+    ArtifactStore artifacts = new ArtifactStore(data.resolve("artifacts"));
+    TenantRuntime runtime = new TenantRuntime(new DeployPipeline(artifacts, DeployLimits.defaults()), artifacts, kv, events,
+        registry, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), loaders);
+    ActorRef<TenantsSupervisor.Command> tenants = kit.spawn(TenantsSupervisor.create(runtime), "tenants");
+    ask(tenants, TenantsSupervisor.AwaitReady::new);
+    return new Running(tenants, registry);
+  }
+
+  private <Q, T> T ask(ActorRef<Q> target, org.apache.pekko.japi.function.Function<ActorRef<T>, Q> message) throws Exception {
+    return AskPattern.ask(target, message, TIMEOUT, kit.scheduler()).toCompletableFuture().get();
+  }
+
+  private ActorRef<TenantSupervisor.Command> tenant(Running running, String name) throws Exception {
+    ask(running.tenants(), (ActorRef<TenantsSupervisor.Created> replyTo) -> new TenantsSupervisor.CreateTenant(name, "admin", replyTo));
+    Optional<ActorRef<TenantSupervisor.Command>> ref =
+        ask(running.tenants(), (ActorRef<Optional<ActorRef<TenantSupervisor.Command>>> replyTo) -> new TenantsSupervisor.GetTenant(name, replyTo));
+    return ref.orElseThrow();
+  }
+
+  private DeployOutcome deploy(ActorRef<TenantSupervisor.Command> tenant, String service, String file, String source) throws Exception {
+    return ask(tenant, (ActorRef<DeployOutcome> replyTo)
+        -> new TenantSupervisor.Deploy(service, Map.of(file, source), List.of(), "tenant:test", "", replyTo));
+  }
+
+  private CallOutcome call(Running running, String tenant, String service, String method, String body) throws Exception {
+    Optional<ActorRef<ServiceActor.Command>> ref = ask(running.registry(),
+        (ActorRef<Optional<ActorRef<ServiceActor.Command>>> replyTo) -> new Registry.Lookup(ServiceKey.of(tenant, service), replyTo));
+    if (ref.isEmpty()) {
+      return CallOutcome.failed(CallOutcome.Failure.NOT_FOUND, "no service");
+    }
+    return ask(ref.get(), (ActorRef<CallOutcome> replyTo)
+        -> new ServiceActor.Call(Request.of(method, body), Instant.now().plusSeconds(30), replyTo));
+  }
+
+  private static String text(CallOutcome outcome) {
+    return assertInstanceOf(CallOutcome.Replied.class, outcome, () -> outcome.toString()).reply().text();
+  }
+
+  @Test
+  void killedServiceVersionsClassLoaderIsCollected() throws Exception {
+    AtomicReference<WeakReference<ClassLoader>> loader = new AtomicReference<>();
+    Running running = start((key, version, defined) -> loader.set(new WeakReference<>(defined)));
+    ActorRef<TenantSupervisor.Command> acme = tenant(running, "acme");
+    assertInstanceOf(DeployOutcome.Deployed.class, deploy(acme, "shapes", "Shapes.java", SHAPES));
+    assertEquals("1:2", text(call(running, "acme", "shapes", "any", "")));
+    assertInstanceOf(DeployOutcome.Killed.class,
+        ask(acme, (ActorRef<DeployOutcome> replyTo) -> new TenantSupervisor.Kill("shapes", "tenant:test", "", replyTo)));
+    assertEquals(CallOutcome.Failure.NOT_FOUND, ((CallOutcome.Failed) call(running, "acme", "shapes", "any", "")).failure());
+
+    WeakReference<ClassLoader> ref = loader.get();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (ref.get() != null && System.nanoTime() < deadline) {
+      System.gc();
+      byte[] pressure = new byte[1 << 20];
+      assertEquals(1 << 20, pressure.length);
+      Thread.onSpinWait();
+    }
+    assertNull(ref.get(), "the killed version's class loader is unreachable and collected");
+  }
+
+  @Test
+  void servicesComeBackAfterRestartWithKvAndKilledOnesStayKilled() throws Exception {
+    Running running = start(TenantRuntime.LoaderObserver.NONE);
+    ActorRef<TenantSupervisor.Command> acme = tenant(running, "acme");
+    String counter = java.nio.file.Files.readString(Path.of("..", "examples", "counter", "Counter.java"));
+    assertInstanceOf(DeployOutcome.Deployed.class, deploy(acme, "counter", "Counter.java", counter));
+    assertInstanceOf(DeployOutcome.Deployed.class, deploy(acme, "gone", "Counter.java", counter));
+    assertEquals("4", text(call(running, "acme", "counter", "increment", "4")));
+    ask(acme, (ActorRef<DeployOutcome> replyTo) -> new TenantSupervisor.Kill("gone", "tenant:test", "", replyTo));
+
+    shutdown();
+    running = start(TenantRuntime.LoaderObserver.NONE);
+    assertEquals("4", text(call(running, "acme", "counter", "get", "")), "kv data survives a restart");
+    assertEquals(CallOutcome.Failure.NOT_FOUND, ((CallOutcome.Failed) call(running, "acme", "gone", "get", "")).failure());
+    ActorRef<TenantSupervisor.Command> again = ask(running.tenants(),
+        (ActorRef<Optional<ActorRef<TenantSupervisor.Command>>> replyTo) -> new TenantsSupervisor.GetTenant("acme", replyTo)).orElseThrow();
+    List<TenantSupervisor.ServiceView> services = ask(again, TenantSupervisor.ListServices::new);
+    assertEquals(List.of("counter"), services.stream().map(TenantSupervisor.ServiceView::name).toList());
+    DeployOutcome redeploy = deploy(again, "gone", "Counter.java", counter);
+    assertEquals(2, assertInstanceOf(DeployOutcome.Deployed.class, redeploy).version(), "versions keep counting after a kill");
+  }
+
+  @Test
+  void gracefulStopSnapshotsInMemoryStateForTheNextStart() throws Exception {
+    Running running = start(TenantRuntime.LoaderObserver.NONE);
+    ActorRef<TenantSupervisor.Command> acme = tenant(running, "acme");
+    String tally = java.nio.file.Files.readString(Path.of("..", "examples", "tally", "Tally.java"));
+    assertInstanceOf(DeployOutcome.Deployed.class, deploy(acme, "tally", "Tally.java", tally));
+    assertEquals("5", text(call(running, "acme", "tally", "increment", "5")));
+    Done done = ask(running.tenants(), (ActorRef<Done> replyTo) -> new TenantsSupervisor.StopAll("test", replyTo));
+    assertEquals(Done.getInstance(), done);
+
+    shutdown();
+    running = start(TenantRuntime.LoaderObserver.NONE);
+    assertEquals("5", text(call(running, "acme", "tally", "get", "")));
+  }
+
+  @Test
+  void serviceThatThrowsGivesAServiceErrorNamingTheException() throws Exception {
+    Running running = start(TenantRuntime.LoaderObserver.NONE);
+    ActorRef<TenantSupervisor.Command> acme = tenant(running, "acme");
+    String thrower = """
+        import dev.solo.api.*;
+        public class Thrower implements Service {
+          public Reply handle(Request request, Context ctx) { throw new IllegalStateException("broken on purpose"); }
+        }
+        """;
+    assertInstanceOf(DeployOutcome.Deployed.class, deploy(acme, "thrower", "Thrower.java", thrower));
+    CallOutcome.Failed failed = assertInstanceOf(CallOutcome.Failed.class, call(running, "acme", "thrower", "x", ""));
+    assertEquals(CallOutcome.Failure.SERVICE_ERROR, failed.failure());
+    assertEquals("handle() threw java.lang.IllegalStateException: broken on purpose", failed.reason());
+  }
+}
