@@ -7,11 +7,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.pattern.StatusReply;
@@ -57,6 +60,16 @@ public final class EventStore extends AbstractBehavior<EventStore.Command> {
         .setPrincipal(principal)
         .setCausationId(causationId)
         .build();
+  }
+
+  /**
+   * Appends one event and completes with it, id and times filled in, once it is durable; fails
+   * if the store does not answer within {@code timeout}.
+   */
+  public static CompletionStage<Event> append(
+      ActorRef<Command> store, Event draft, Duration timeout, Scheduler scheduler) {
+    return AskPattern.<Command, StatusReply<Event>>ask(store, replyTo -> new Append(draft, replyTo), timeout, scheduler)
+        .thenApply(StatusReply::getValue);
   }
 
   private EventStore(ActorContext<Command> context, Clock clock, EventFeed feed) {

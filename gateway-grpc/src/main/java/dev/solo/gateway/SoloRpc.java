@@ -94,7 +94,7 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
   @Override
   public void deploy(DeployRequest request, StreamObserver<DeployResponse> response) {
     Caller caller = Keys.CALLER.get();
-    withTenant(caller, response, tenant -> AskPattern.<TenantSupervisor.Command, DeployOutcome>ask(
+    withTenant(caller, tenant -> AskPattern.<TenantSupervisor.Command, DeployOutcome>ask(
             tenant,
             replyTo -> new TenantSupervisor.Deploy(request.getService(), request.getFilesMap(), request.getGrantsList(),
                 caller.principal(), request.getExplanation(), replyTo),
@@ -122,7 +122,7 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
   @Override
   public void kill(KillRequest request, StreamObserver<KillResponse> response) {
     Caller caller = Keys.CALLER.get();
-    withTenant(caller, response, tenant -> AskPattern.<TenantSupervisor.Command, DeployOutcome>ask(
+    withTenant(caller, tenant -> AskPattern.<TenantSupervisor.Command, DeployOutcome>ask(
             tenant,
             replyTo -> new TenantSupervisor.Kill(request.getService(), caller.principal(), request.getExplanation(), replyTo),
             ASK_TIMEOUT.multipliedBy(2),
@@ -185,7 +185,7 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
   @Override
   public void listServices(ListServicesRequest request, StreamObserver<ListServicesResponse> response) {
     Caller caller = Keys.CALLER.get();
-    withTenant(caller, response, tenant -> ask(tenant, TenantSupervisor.ListServices::new, ASK_TIMEOUT))
+    withTenant(caller, tenant -> ask(tenant, TenantSupervisor.ListServices::new, ASK_TIMEOUT))
         .whenComplete((views, failure) -> {
           if (failure != null) {
             response.onError(Statuses.internal("list", failure));
@@ -201,7 +201,7 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
   @Override
   public void status(StatusRequest request, StreamObserver<ServiceStatus> response) {
     Caller caller = Keys.CALLER.get();
-    withTenant(caller, response, tenant -> ask(tenant, (ActorRef<Optional<TenantSupervisor.StatusView>> replyTo)
+    withTenant(caller, tenant -> ask(tenant, (ActorRef<Optional<TenantSupervisor.StatusView>> replyTo)
             -> new TenantSupervisor.GetStatus(request.getService(), replyTo), ASK_TIMEOUT))
         .whenComplete((found, failure) -> {
           if (failure != null) {
@@ -319,7 +319,7 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
 
   /** Runs {@code action} against the caller's tenant supervisor; a caller with no tenant is refused. */
   private <T> CompletionStage<T> withTenant(
-      Caller caller, StreamObserver<?> response, Function<ActorRef<TenantSupervisor.Command>, CompletionStage<T>> action) {
+      Caller caller, Function<ActorRef<TenantSupervisor.Command>, CompletionStage<T>> action) {
     if (caller.tenant().isEmpty()) {
       return CompletableFuture.failedFuture(Status.PERMISSION_DENIED
           .withDescription("the admin has no services; use a tenant's credentials (solo tenant create)").asRuntimeException());

@@ -206,8 +206,7 @@ public final class Kernel {
   private static void audit(ActorRef<EventStore.Command> events, String type, Map<String, String> attributes, ActorSystem<?> system)
       throws Exception {
     Event draft = EventStore.draft("", type, "kernel", attributes, "kernel", 0);
-    StatusReply<Event> stored = ask(events, (ActorRef<StatusReply<Event>> replyTo) -> new EventStore.Append(draft, replyTo), system);
-    stored.getValue();
+    EventStore.append(events, draft, ASK_TIMEOUT, system.scheduler()).toCompletableFuture().get();
   }
 
   private static <Q, T> T ask(RecipientRef<Q> target, Function<ActorRef<T>, Q> message, ActorSystem<?> system) throws Exception {

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,12 +143,7 @@ final class ServiceContext implements Context {
     Event draft = EventStore.draft(
         key.tenant(), "custom." + type, key.service(), copy, "service:" + key, 0);
     Duration timeout = Duration.ofSeconds(10);
-    await(
-        AskPattern.<EventStore.Command, StatusReply<Event>>ask(
-                runtime.events(), replyTo -> new EventStore.Append(draft, replyTo), timeout, scheduler)
-            .toCompletableFuture(),
-        timeout,
-        "emit " + type);
+    await(EventStore.append(runtime.events(), draft, timeout, scheduler).toCompletableFuture(), timeout, "emit " + type);
   }
 
   @Override

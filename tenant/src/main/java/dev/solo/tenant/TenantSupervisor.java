@@ -28,7 +28,6 @@ import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
@@ -471,10 +470,8 @@ public final class TenantSupervisor
   }
 
   private CompletionStage<Event> audit(String type, String subject, Map<String, String> attributes, String principal) {
-    Event draft = EventStore.draft(tenant, type, subject, attributes, principal, 0);
-    return AskPattern.<EventStore.Command, StatusReply<Event>>ask(
-            runtime.events(), replyTo -> new EventStore.Append(draft, replyTo), STEP_TIMEOUT, scheduler)
-        .thenApply(StatusReply::getValue);
+    return EventStore.append(
+        runtime.events(), EventStore.draft(tenant, type, subject, attributes, principal, 0), STEP_TIMEOUT, scheduler);
   }
 
   private static void putExplanation(Map<String, String> attributes, String explanation) {

@@ -22,7 +22,6 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
@@ -124,9 +123,7 @@ public final class TenantsSupervisor
         .thenRun(after -> {
           spawnTenant(create.name());
           Event draft = EventStore.draft(create.name(), "tenant_created", create.name(), Map.of(), create.principal(), 0);
-          AskPattern.<EventStore.Command, StatusReply<Event>>ask(
-                  runtime.events(), replyTo -> new EventStore.Append(draft, replyTo), STEP_TIMEOUT, context.getSystem().scheduler())
-              .thenApply(StatusReply::getValue)
+          EventStore.append(runtime.events(), draft, STEP_TIMEOUT, context.getSystem().scheduler())
               .whenComplete((event, failure) ->
                   create.replyTo().tell(new Created(create.name(), false, event == null ? 0 : event.getId())));
         });
