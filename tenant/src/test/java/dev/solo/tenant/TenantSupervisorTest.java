@@ -79,7 +79,7 @@ class TenantSupervisorTest {
     }
   }
 
-  private record Running(ActorRef<TenantsSupervisor.Command> tenants, ActorRef<Registry.Command> registry) {}
+  private record Running(ActorRef<TenantsSupervisor.Command> tenants, ActorRef<Registry.Command> registry, EventFeed feed) {}
 
   private Running start(TenantRuntime.LoaderObserver loaders) throws Exception {
     Config config = ConfigFactory.parseString(
@@ -101,7 +101,7 @@ class TenantSupervisorTest {
         registry, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), loaders);
     ActorRef<TenantsSupervisor.Command> tenants = kit.spawn(TenantsSupervisor.create(runtime), "tenants");
     ask(tenants, TenantsSupervisor.AwaitReady::new);
-    return new Running(tenants, registry);
+    return new Running(tenants, registry, feed);
   }
 
   private <Q, T> T ask(ActorRef<Q> target, org.apache.pekko.japi.function.Function<ActorRef<T>, Q> message) throws Exception {
@@ -207,5 +207,63 @@ class TenantSupervisorTest {
     CallOutcome.Failed failed = assertInstanceOf(CallOutcome.Failed.class, call(running, "acme", "thrower", "x", ""));
     assertEquals(CallOutcome.Failure.SERVICE_ERROR, failed.failure());
     assertEquals("handle() threw java.lang.IllegalStateException: broken on purpose", failed.reason());
+  }
+
+  @Test
+  void servicesCallEachOtherWithinTheirTenantAndEmitEvents() throws Exception {
+    Running running = start(TenantRuntime.LoaderObserver.NONE);
+    ActorRef<TenantSupervisor.Command> acme = tenant(running, "acme");
+    ActorRef<TenantSupervisor.Command> globex = tenant(running, "globex");
+    String counter = java.nio.file.Files.readString(Path.of("..", "examples", "counter", "Counter.java"));
+    String front = """
+        import dev.solo.api.*;
+        import java.util.Map;
+        public class Front implements Service {
+          public Reply handle(Request request, Context ctx) {
+            switch (request.method()) {
+              case "relay": {
+                Reply inner = ctx.call("counter", Request.of("increment", request.text()));
+                ctx.emit("relayed", Map.of("total", inner.text()));
+                return Reply.ok("counter says " + inner.text());
+              }
+              case "self":
+                try { ctx.call("front", Request.of("x", "")); return Reply.ok("reached"); }
+                catch (IllegalArgumentException e) { return Reply.status(409, e.getMessage()); }
+              case "other":
+                try { ctx.call("other", Request.of("get", "")); return Reply.ok("reached"); }
+                catch (IllegalStateException e) { return Reply.status(404, e.getMessage()); }
+              default:
+                try { ctx.publish("topic", new byte[0]); return Reply.ok("published"); }
+                catch (UnsupportedOperationException e) { return Reply.status(501, e.getMessage()); }
+            }
+          }
+        }
+        """;
+    assertInstanceOf(DeployOutcome.Deployed.class, deploy(acme, "counter", "Counter.java", counter));
+    assertInstanceOf(DeployOutcome.Deployed.class, deploy(acme, "front", "Front.java", front));
+    assertInstanceOf(DeployOutcome.Deployed.class, deploy(globex, "other", "Counter.java", counter));
+
+    assertEquals("counter says 3", text(call(running, "acme", "front", "relay", "3")));
+    assertEquals("3", text(call(running, "acme", "counter", "get", "")), "the nested call really reached acme's counter");
+
+    CallOutcome.Replied self = (CallOutcome.Replied) call(running, "acme", "front", "self", "");
+    assertEquals(409, self.reply().status());
+    assertEquals("a service cannot call itself: it handles one request at a time", self.reply().text());
+
+    CallOutcome.Replied other = (CallOutcome.Replied) call(running, "acme", "front", "other", "");
+    assertEquals(404, other.reply().status(), "globex's service is invisible to acme's code");
+    assertEquals("call to other failed: NOT_FOUND: no service other", other.reply().text());
+
+    CallOutcome.Replied publish = (CallOutcome.Replied) call(running, "acme", "front", "publish", "");
+    assertEquals(501, publish.reply().status());
+    assertEquals("publish is not available yet in this version of Solo", publish.reply().text());
+
+    List<dev.solo.proto.v1.Event> emitted = running.feed()
+        .query(dev.solo.eventstore.EventFilter.all().withTypes(java.util.Set.of("custom.relayed")))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(1, emitted.size());
+    assertEquals("acme", emitted.get(0).getTenant());
+    assertEquals("service:acme/front", emitted.get(0).getPrincipal());
+    assertEquals("3", emitted.get(0).getAttributesMap().get("total"));
   }
 }
