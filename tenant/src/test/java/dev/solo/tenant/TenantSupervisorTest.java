@@ -151,7 +151,7 @@ class TenantSupervisorTest {
       System.gc();
       byte[] pressure = new byte[1 << 20];
       assertEquals(1 << 20, pressure.length);
-      Thread.onSpinWait();
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
     assertNull(ref.get(), "the killed version's class loader is unreachable and collected");
   }
