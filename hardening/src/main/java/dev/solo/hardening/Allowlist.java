@@ -89,6 +89,23 @@ public final class Allowlist {
   }
 
   /**
+   * {@return this allowlist with the entries of {@code other} added} (exclusions of either apply)
+   * Used to admit the instrumentation runtime in code the instrumenter produced, never in what a
+   * tenant submits.
+   */
+  public Allowlist plus(Allowlist other) {
+    Set<String> allClasses = new HashSet<>(classes);
+    allClasses.addAll(other.classes);
+    Set<String> allPackages = new HashSet<>(packages);
+    allPackages.addAll(other.packages);
+    Set<String> allMembers = new HashSet<>(members);
+    allMembers.addAll(other.members);
+    List<Exclusion> allExclusions = new ArrayList<>(exclusions);
+    allExclusions.addAll(other.exclusions);
+    return new Allowlist(allClasses, allPackages, allMembers, allExclusions);
+  }
+
+  /**
    * {@return whether tenant code may name this class at all}: it has a whole-class or package
    * entry, or at least one member entry
    *
