@@ -38,11 +38,13 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** Starts a server and returns without waiting for it. */
-  static ServerProcess launch(Path data, int port, Path log) throws IOException {
+  static ServerProcess launch(Path data, int port, Path log, String... extraArgs) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder = new ProcessBuilder(List.of(
+    List<String> command = new java.util.ArrayList<>(List.of(
         java.toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         "dev.solo.cli.Main", "server", "--data", data.toString(), "--port", Integer.toString(port)));
+    command.addAll(List.of(extraArgs));
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Process process = builder.start();
     CompletableFuture<String> ready = new CompletableFuture<>();
@@ -65,8 +67,8 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** Starts a server and waits until it prints its ready line. */
-  static ServerProcess start(Path data, int port, Path log) throws Exception {
-    ServerProcess server = launch(data, port, log);
+  static ServerProcess start(Path data, int port, Path log, String... extraArgs) throws Exception {
+    ServerProcess server = launch(data, port, log, extraArgs);
     server.awaitReady();
     return server;
   }

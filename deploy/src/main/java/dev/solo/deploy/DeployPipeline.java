@@ -5,18 +5,23 @@ import dev.solo.hardening.BytecodeVerifier;
 import dev.solo.hardening.Finding;
 import dev.solo.hardening.Instrumenter;
 import dev.solo.hardening.SourceRules;
+import dev.solo.hardening.instrument.Instrumentation;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.objectweb.asm.MethodTooLargeException;
 
 /**
  * Turns submitted source files into a stored artifact, one named pass after another:
- * {@code checkSource -> compile -> verifyBytecode -> findEntryClass -> instrument -> store}.
- * The first pass that finds a problem stops the deploy, and nothing is stored unless every pass
- * succeeds. Thread-safe; {@link #deploy} never runs tenant code, is bounded in time by the
- * source caps and the compile time limit, and turns any failure of its own (but running out
- * of memory) into a finding with rule {@code INTERNAL}.
+ * {@code checkSource -> compile -> verifyBytecode -> findEntryClass -> instrument ->
+ * verifyInstrumented -> store}. What the tenant submitted is verified against the standard
+ * allowlist; what the instrumenter made of it is verified again against
+ * {@link Instrumentation#allowlist()}, which admits the budget checks too. The first pass that
+ * finds a problem stops the deploy, and nothing is stored unless every pass succeeds.
+ * Thread-safe; {@link #deploy} never runs tenant code, is bounded in time by the source caps and
+ * the compile time limit, and turns any failure of its own (but running out of memory) into a
+ * finding with rule {@code INTERNAL}.
  */
 public final class DeployPipeline {
   private static final System.Logger LOG = System.getLogger(DeployPipeline.class.getName());
@@ -26,6 +31,7 @@ public final class DeployPipeline {
   private final InMemoryCompiler compiler;
   private final BytecodeVerifier verifier;
   private final Instrumenter instrumenter;
+  private final BytecodeVerifier instrumentedVerifier;
 
   /** Creates a pipeline that stores accepted artifacts in {@code store}. */
   public DeployPipeline(ArtifactStore store, DeployLimits limits) {
@@ -33,7 +39,8 @@ public final class DeployPipeline {
     this.sourceRules = new SourceRules(limits.source());
     this.compiler = new InMemoryCompiler(limits.compileTimeout());
     this.verifier = new BytecodeVerifier(Allowlist.standard());
-    this.instrumenter = Instrumenter.identity();
+    this.instrumenter = Instrumenter.budgets();
+    this.instrumentedVerifier = new BytecodeVerifier(Instrumentation.allowlist());
   }
 
   /**
@@ -87,8 +94,12 @@ public final class DeployPipeline {
     if (entryClass.isRefused()) {
       return new DeployResult.Refused(entryClass.findings());
     }
-    Map<String, byte[]> instrumented = instrument(compiled.value());
-    return new DeployResult.Accepted(store(Artifact.of(entryClass.value(), instrumented)));
+    Outcome<Map<String, byte[]>> instrumented = instrument(compiled.value());
+    if (instrumented.isRefused()) {
+      return new DeployResult.Refused(instrumented.findings());
+    }
+    verifyInstrumented(instrumented.value());
+    return new DeployResult.Accepted(store(Artifact.of(entryClass.value(), instrumented.value())));
   }
 
   private List<Finding> checkSource(Map<String, String> files) {
@@ -107,8 +118,22 @@ public final class DeployPipeline {
     return EntryClassFinder.find(classes);
   }
 
-  private Map<String, byte[]> instrument(Map<String, byte[]> classes) {
-    return instrumenter.instrument(classes);
+  private Outcome<Map<String, byte[]>> instrument(Map<String, byte[]> classes) {
+    try {
+      return Outcome.of(instrumenter.instrument(classes));
+    } catch (MethodTooLargeException e) {
+      String method = e.getClassName().replace('/', '.') + "." + e.getMethodName();
+      return Outcome.refused(List.of(Finding.of("INSTRUMENT-SIZE", "method " + method + " is too large once budget"
+          + " checks are added (" + e.getCodeSize() + " bytes of bytecode, at most 65535): split it into smaller methods")));
+    }
+  }
+
+  /** The instrumenter's own output must pass: a finding here is a defect of the server, not of the tenant. */
+  private void verifyInstrumented(Map<String, byte[]> classes) {
+    List<Finding> findings = instrumentedVerifier.verify(classes);
+    if (!findings.isEmpty()) {
+      throw new IllegalStateException("instrumented classes failed verification: " + findings);
+    }
   }
 
   private Artifact store(Artifact artifact) throws IOException {

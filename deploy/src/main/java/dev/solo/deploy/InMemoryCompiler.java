@@ -41,16 +41,31 @@ import javax.tools.ToolProvider;
  * time limit. javac runs on a daemon thread of its own, so a compile that runs too long can be
  * abandoned (it is asked to stop at its next phase). Thread-safe.
  */
-final class InMemoryCompiler {
+public final class InMemoryCompiler {
   private static final long JAVAC_STACK_BYTES = 16L << 20;
 
   private final Duration timeout;
   private final List<String> options;
 
-  InMemoryCompiler(Duration timeout) {
+  /** A compiler with the given time limit per compile. */
+  public InMemoryCompiler(Duration timeout) {
     this.timeout = timeout;
     this.options = List.of("--release", "17", "-proc:none", "-g", "-implicit:none", "-Xlint:none",
         "-classpath", serviceApiLocation());
+  }
+
+  /**
+   * {@return the class files, binary name to bytes, exactly as javac wrote them (not verified,
+   * not instrumented)} For baselines and tools; tenant code goes through {@link DeployPipeline}.
+   *
+   * @throws IllegalArgumentException listing the findings, if the sources do not compile
+   */
+  public Map<String, byte[]> compileOrThrow(Map<String, String> files) throws InterruptedException {
+    Outcome<Map<String, byte[]>> outcome = compile(files);
+    if (outcome.isRefused()) {
+      throw new IllegalArgumentException("the sources do not compile: " + outcome.findings());
+    }
+    return outcome.value();
   }
 
   /** {@return the class files, binary name to bytes, or the compile errors as findings} */

@@ -4,6 +4,7 @@ import dev.solo.api.Service;
 import dev.solo.hardening.Allowlist;
 import dev.solo.hardening.BytecodeVerifier;
 import dev.solo.hardening.Finding;
+import dev.solo.hardening.instrument.Instrumentation;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
@@ -18,9 +19,11 @@ import java.util.stream.Stream;
 /**
  * The class loader of one version of one tenant's service. It defines the artifact's classes
  * itself and never asks its parent for those names (child-first and exclusive); any other name
- * is handed to the application class loader only if the {@link Allowlist} lets tenant code have
- * it, and is otherwise not found. It serves no resources. The class bytes are verified again
- * when the loader is created.
+ * is handed to the application class loader only if {@link Instrumentation#allowlist()} (the
+ * standard {@link Allowlist} plus the budget checks that instrumented code calls) lets it have
+ * it, and is otherwise not found. It serves no resources. The class bytes are verified again,
+ * against the same allowlist, when the loader is created. Instrumented code runs only inside a
+ * {@link dev.solo.hardening.budget.Meter}.
  */
 public final class ServiceClassLoader extends ClassLoader {
   private static final List<String> RESERVED_PACKAGES =
@@ -35,7 +38,7 @@ public final class ServiceClassLoader extends ClassLoader {
   private final String hash;
   private final String entryClass;
   private final Map<String, byte[]> classes;
-  private final Allowlist allowlist = Allowlist.standard();
+  private final Allowlist allowlist = Instrumentation.allowlist();
 
   /**
    * Creates the loader of {@code artifact} for one version of a tenant's service.
@@ -79,7 +82,8 @@ public final class ServiceClassLoader extends ClassLoader {
 
   /**
    * {@return a new instance of the entry class, made with its public no-argument constructor}
-   * This runs tenant code (static initializers and the constructor) on the calling thread.
+   * This runs tenant code (static initializers and the constructor) on the calling thread, which
+   * must have an open {@link dev.solo.hardening.budget.Meter}.
    *
    * @throws ServiceLoadException whatever went wrong, the tenant's own exception as the cause
    */

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.solo.api.Request;
 import dev.solo.api.Service;
 import dev.solo.hardening.SourceLimits;
+import dev.solo.hardening.budget.BudgetLimits;
+import dev.solo.hardening.budget.Meter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,6 +188,7 @@ class DeployPipelineTest {
         findings(pipeline().deploy("acme", null)));
   }
 
+  @SuppressWarnings("try") // the meter is the budget the tenant code in the block runs under
   @Test
   void storedVersionLoadsAndAnswersRequests() throws Exception {
     DeployPipeline pipeline = pipeline();
@@ -193,10 +196,12 @@ class DeployPipelineTest {
     ServiceClassLoader loader = pipeline.load("acme", 1, artifact.hash());
     FakeContext ctx = new FakeContext();
 
-    Service counter = loader.newInstance();
-    counter.handle(Request.of("increment", "5"), ctx);
+    try (Meter meter = Meter.start(BudgetLimits.defaults())) {
+      Service counter = loader.newInstance();
+      counter.handle(Request.of("increment", "5"), ctx);
 
-    assertEquals("7", counter.handle(Request.of("increment", "2"), ctx).text());
+      assertEquals("7", counter.handle(Request.of("increment", "2"), ctx).text());
+    }
     assertEquals("acme@v1", loader.getName());
   }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.solo.api.Request;
 import dev.solo.api.Service;
+import dev.solo.hardening.budget.BudgetLimits;
+import dev.solo.hardening.budget.Meter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -287,13 +289,17 @@ class SandboxTest {
             HANDLE + " return Reply.ok(\"\" + new Point(1, 2)); }"));
   }
 
+  @SuppressWarnings("try") // the meter is the budget the tenant code in the block runs under
   @Test
   void acceptsLambdasRecordsEnumSwitchesAndInnerClasses() throws Exception {
     DeployPipeline pipeline = new DeployPipeline(new ArtifactStore(store), DeployLimits.defaults());
     Artifact artifact = accepted(pipeline.deploy("acme", Submission.file("Shapes.java", ShapesSource.LINES)));
 
-    Service shapes = pipeline.load("acme", 1, artifact.hash()).newInstance();
+    try (Meter meter = Meter.start(BudgetLimits.defaults())) {
+      Service shapes = pipeline.load("acme", 1, artifact.hash()).newInstance();
 
-    assertEquals("Circle[r=2]:12 Square[side=3]:9 ON 2", shapes.handle(Request.of("area", "2,3"), new FakeContext()).text());
+      assertEquals("Circle[r=2]:12 Square[side=3]:9 ON 2",
+          shapes.handle(Request.of("area", "2,3"), new FakeContext()).text());
+    }
   }
 }

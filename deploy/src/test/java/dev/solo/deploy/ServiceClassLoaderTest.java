@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.solo.api.Request;
 import dev.solo.api.Service;
+import dev.solo.hardening.budget.BudgetLimits;
+import dev.solo.hardening.budget.Meter;
 import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,14 +46,17 @@ class ServiceClassLoaderTest {
         "}");
   }
 
+  @SuppressWarnings("try") // the meter is the budget the tenant code in the block runs under
   @Test
   void twoTenantsWithTheSameClassNameEachGetTheirOwn() throws Exception {
     ServiceClassLoader acme = deploy("acme", hello("from acme"));
     ServiceClassLoader globex = deploy("globex", hello("from globex"));
 
     assertNotSame(acme.loadClass("Hello"), globex.loadClass("Hello"));
-    assertEquals("from acme", acme.newInstance().handle(Request.of("hi", ""), new FakeContext()).text());
-    assertEquals("from globex", globex.newInstance().handle(Request.of("hi", ""), new FakeContext()).text());
+    try (Meter meter = Meter.start(BudgetLimits.defaults())) {
+      assertEquals("from acme", acme.newInstance().handle(Request.of("hi", ""), new FakeContext()).text());
+      assertEquals("from globex", globex.newInstance().handle(Request.of("hi", ""), new FakeContext()).text());
+    }
   }
 
   @Test
@@ -104,6 +109,7 @@ class ServiceClassLoaderTest {
         e.getMessage());
   }
 
+  @SuppressWarnings("try") // the meter is the budget the tenant code in the block runs under
   @Test
   void constructorFailureIsReportedWithoutTenantText() throws Exception {
     ServiceClassLoader loader = deploy("acme", Submission.file("Boom.java",
@@ -113,8 +119,10 @@ class ServiceClassLoaderTest {
         "  public Reply handle(Request request, Context ctx) { return Reply.ok(\"\"); }",
         "}"));
 
-    ServiceLoadException e = assertThrows(ServiceLoadException.class, loader::newInstance);
-    assertEquals("the constructor of Boom threw java.lang.IllegalStateException", e.getMessage());
+    try (Meter meter = Meter.start(BudgetLimits.defaults())) {
+      ServiceLoadException e = assertThrows(ServiceLoadException.class, loader::newInstance);
+      assertEquals("the constructor of Boom threw java.lang.IllegalStateException", e.getMessage());
+    }
   }
 
   @Test
@@ -131,11 +139,14 @@ class ServiceClassLoaderTest {
   }
 
   /** Loads, runs and drops one version; only a weak reference to its loader leaves this frame. */
+  @SuppressWarnings("try") // the meter is the budget the tenant code in the block runs under
   private WeakReference<ClassLoader> useAndDrop(String hash) throws Exception {
     ServiceClassLoader loader = pipeline.load("acme", 1, hash);
-    Service service = loader.newInstance();
-    for (int i = 0; i < 3; i++) {
-      assertTrue(service.handle(Request.of("area", "1,2"), new FakeContext()).text().startsWith("Square[side=2]:4"));
+    try (Meter meter = Meter.start(BudgetLimits.defaults())) {
+      Service service = loader.newInstance();
+      for (int i = 0; i < 3; i++) {
+        assertTrue(service.handle(Request.of("area", "1,2"), new FakeContext()).text().startsWith("Square[side=2]:4"));
+      }
     }
     return new WeakReference<>(loader);
   }

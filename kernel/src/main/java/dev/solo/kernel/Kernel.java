@@ -21,6 +21,7 @@ import dev.solo.gateway.GrpcGateway;
 import dev.solo.proto.v1.Event;
 import dev.solo.tenant.KvStore;
 import dev.solo.tenant.TenantRuntime;
+import dev.solo.tenant.TenantThreads;
 import dev.solo.tenant.TenantsSupervisor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,7 @@ public final class Kernel {
     ActorSystem<SoloGuardian.Command> system =
         ActorSystem.create(SoloGuardian.create(clock), "solo", pekkoConfig(data));
     KvStore kv = null;
+    TenantThreads tenantThreads = null;
     try {
       SystemSupervisor.SystemRefs refs = ask(system, SoloGuardian.GetSystem::new, system);
       refs.feed().recovered().toCompletableFuture().get(settings.bootTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -104,6 +106,7 @@ public final class Kernel {
       ask(refs.capabilities(), (ActorRef<List<TokenInfo>> replyTo) -> new CapabilityManager.ListTokens("", replyTo), system);
 
       kv = KvStore.open(data.kv());
+      tenantThreads = new TenantThreads(settings.tenantThreads());
       ArtifactStore artifacts = new ArtifactStore(data.artifacts());
       TenantRuntime runtime = new TenantRuntime(
           new DeployPipeline(artifacts, DeployLimits.defaults()),
@@ -111,10 +114,11 @@ public final class Kernel {
           kv,
           refs.events(),
           refs.registry(),
-          system.dispatchers().lookup(DispatcherSelector.fromConfig("solo.tenant-code-dispatcher")),
+          tenantThreads,
           system.dispatchers().lookup(DispatcherSelector.fromConfig("solo.deploy-dispatcher")),
           clock,
           settings.limits(),
+          settings.tenantLimits(),
           TenantRuntime.LoaderObserver.NONE);
       ActorRef<TenantsSupervisor.Command> tenants =
           ask(system, (ActorRef<ActorRef<TenantsSupervisor.Command>> replyTo) -> new SoloGuardian.StartTenants(runtime, replyTo), system);
@@ -152,6 +156,9 @@ public final class Kernel {
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (tenantThreads != null) {
+        tenantThreads.close();
+      }
       if (kv != null) {
         kv.close();
       }

@@ -2,11 +2,18 @@ package dev.solo.kernel;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueFactory;
+import dev.solo.hardening.budget.BudgetLimits;
+import dev.solo.tenant.TenantThreads;
 import dev.solo.tenant.TenantRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The server's settings, from lowest to highest precedence: the built-in defaults
@@ -22,7 +29,12 @@ record KernelSettings(
     Duration drainTimeout,
     Duration bootTimeout,
     Duration clientCertificateLifetime,
-    TenantRuntime.Limits limits) {
+    TenantRuntime.Limits limits,
+    Map<String, TenantRuntime.Limits> tenantLimits,
+    TenantThreads.Settings tenantThreads) {
+
+  private static final Set<String> LIMIT_KEYS = Set.of("max-services", "queue-per-service", "max-snapshot-bytes",
+      "call-timeout", "cpu", "wall", "memory", "max-array", "max-depth");
 
   static KernelSettings load(KernelOptions options) {
     Config flags = ConfigFactory.empty();
@@ -50,7 +62,15 @@ record KernelSettings(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("solo.port must be between 0 and 65535, got " + port);
     }
-    Config limits = solo.getConfig("limits");
+    Config limitsConfig = solo.getConfig("limits");
+    TenantRuntime.Limits limits = limits(limitsConfig, "solo.limits");
+    Map<String, TenantRuntime.Limits> tenantLimits = new HashMap<>();
+    Config perTenant = solo.getConfig("tenant-limits");
+    for (String tenant : perTenant.root().keySet()) {
+      String path = "solo.tenant-limits." + tenant;
+      tenantLimits.put(tenant, limits(perTenant.getConfig(ConfigUtil.quoteString(tenant)).withFallback(limitsConfig), path));
+    }
+    Config threads = solo.getConfig("tenant-code");
     return new KernelSettings(
         config,
         dataDir,
@@ -60,17 +80,31 @@ record KernelSettings(
         solo.getDuration("shutdown.drain-timeout"),
         solo.getDuration("boot.timeout"),
         solo.getDuration("client-certificate-lifetime"),
-        new TenantRuntime.Limits(
-            positive(limits, "max-services"),
-            positive(limits, "queue-per-service"),
-            (int) Math.min(Integer.MAX_VALUE, limits.getBytes("max-snapshot-bytes")),
-            limits.getDuration("call-timeout")));
+        limits,
+        tenantLimits,
+        new TenantThreads.Settings(threads.getInt("threads"), threads.getBytes("stack-size"),
+            threads.getDuration("grace"), threads.getInt("max-abandoned")));
   }
 
-  private static int positive(Config config, String key) {
+  private static TenantRuntime.Limits limits(Config config, String path) {
+    for (String key : config.root().keySet()) {
+      if (!LIMIT_KEYS.contains(key)) {
+        throw new IllegalArgumentException("unknown setting " + path + "." + key + "; valid: " + new TreeSet<>(LIMIT_KEYS));
+      }
+    }
+    return new TenantRuntime.Limits(
+        positive(config, path, "max-services"),
+        positive(config, path, "queue-per-service"),
+        (int) Math.min(Integer.MAX_VALUE, config.getBytes("max-snapshot-bytes")),
+        config.getDuration("call-timeout"),
+        new BudgetLimits(config.getDuration("cpu"), config.getDuration("wall"), config.getBytes("memory"),
+            config.getBytes("max-array"), positive(config, path, "max-depth")));
+  }
+
+  private static int positive(Config config, String path, String key) {
     int value = config.getInt(key);
     if (value <= 0) {
-      throw new IllegalArgumentException("solo.limits." + key + " must be positive, got " + value);
+      throw new IllegalArgumentException(path + "." + key + " must be positive, got " + value);
     }
     return value;
   }

@@ -4,10 +4,12 @@ import dev.solo.api.Reply;
 import dev.solo.api.Request;
 import dev.solo.api.Service;
 import dev.solo.deploy.ServiceClassLoader;
+import dev.solo.deploy.ServiceLoadException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -72,6 +74,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
   private enum State { STARTING, RUNNING, FAILED, STOPPING }
 
   private final TenantRuntime runtime;
+  private final TenantRuntime.Limits limits;
   private final ServiceKey key;
   private final int version;
   private final ActorRef<Lifecycle> parent;
@@ -108,29 +111,37 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
       ActorRef<Lifecycle> parent) {
     super(context);
     this.runtime = runtime;
+    this.limits = runtime.limitsOf(key.tenant());
     this.key = key;
     this.version = version;
     this.parent = parent;
     ServiceContext serviceContext = new ServiceContext(key, version, runtime, context.getSystem().scheduler());
-    context.pipeToSelf(
-        CompletableFuture.supplyAsync(() -> startInstance(artifactHash, restoreState, serviceContext), runtime.tenantCode()),
-        (started, failure) -> started != null ? started : new StartFailed(TenantCode.describe(failure)));
+    CompletableFuture<Started> started = CompletableFuture
+        .supplyAsync(() -> load(artifactHash), runtime.deployExecutor())
+        .thenCompose(loader -> runtime.tenantCode().run(limits.budget(), "start of " + key + " v" + version,
+            () -> startInstance(loader, restoreState, serviceContext)));
+    context.pipeToSelf(started, (done, failure) -> done != null ? done : new StartFailed(TenantCode.describe(failure)));
   }
 
-  /** Runs on the tenant-code executor. */
-  private Started startInstance(String artifactHash, boolean restoreState, ServiceContext serviceContext) {
-    ServiceClassLoader loader;
+  /** Runs on the deploy executor: reading and verifying the artifact is host work, not the tenant's. */
+  private ServiceClassLoader load(String artifactHash) {
     try {
-      loader = runtime.pipeline().load(key.tenant(), version, artifactHash);
+      ServiceClassLoader loader = runtime.pipeline().load(key.tenant(), version, artifactHash);
+      runtime.loaders().loaded(key, version, loader);
+      return loader;
     } catch (Exception e) {
       throw new TenantCode.StartException("version " + version + " could not be loaded: " + TenantCode.describe(e));
     }
-    runtime.loaders().loaded(key, version, loader);
+  }
+
+  /** Runs on a tenant-code thread, under the budget. */
+  private Started startInstance(ServiceClassLoader loader, boolean restoreState, ServiceContext serviceContext) {
     Service service;
     try {
       service = loader.newInstance();
-    } catch (Throwable t) {
-      throw new TenantCode.StartException("the constructor threw " + TenantCode.describe(t));
+    } catch (ServiceLoadException e) {
+      TenantCode.rethrowBudget(e.getCause());
+      throw new TenantCode.StartException(e.getMessage());
     }
     if (restoreState) {
       runtime.kv().loadState(key.tenant(), key.service()).ifPresent(saved -> restore(service, saved.state()));
@@ -138,6 +149,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
     try {
       service.start(serviceContext);
     } catch (Throwable t) {
+      TenantCode.rethrowBudget(t);
       throw new TenantCode.StartException("start() threw " + TenantCode.describe(t));
     }
     return new Started(service, serviceContext);
@@ -147,6 +159,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
     try {
       service.restore(state);
     } catch (Throwable t) {
+      TenantCode.rethrowBudget(t);
       throw new TenantCode.StartException("restore() threw " + TenantCode.describe(t));
     }
   }
@@ -167,7 +180,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
   private Behavior<Command> onCall(Call call) {
     switch (state) {
       case FAILED -> call.replyTo().tell(CallOutcome.failed(CallOutcome.Failure.UNAVAILABLE,
-          "service " + key.service() + " failed to start: " + lastError));
+          "service " + key.service() + " is down: " + lastError));
       case STOPPING -> call.replyTo().tell(CallOutcome.failed(CallOutcome.Failure.UNAVAILABLE,
           "service " + key.service() + " is stopping"));
       default -> enqueue(call);
@@ -176,7 +189,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
   }
 
   private void enqueue(Call call) {
-    if (queue.size() >= runtime.limits().queuePerService()) {
+    if (queue.size() >= limits.queuePerService()) {
       call.replyTo().tell(CallOutcome.failed(CallOutcome.Failure.RESOURCE_EXHAUSTED,
           "service " + key.service() + " has " + queue.size() + " requests queued, the limit (queue)"));
       return;
@@ -197,9 +210,9 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
       Service service = instance;
       ServiceContext context = serviceContext;
       getContext().pipeToSelf(
-          CompletableFuture.supplyAsync(() -> handle(service, context, call), runtime.tenantCode()),
-          (outcome, failure) -> new CallFinished(call, outcome != null ? outcome
-              : CallOutcome.failed(CallOutcome.Failure.SERVICE_ERROR, TenantCode.describe(failure))));
+          runtime.tenantCode().run(limits.budget(), "call of " + key + "." + call.request().method(),
+              () -> handle(service, context, call)),
+          (outcome, failure) -> new CallFinished(call, outcome != null ? outcome : TenantCode.outcomeOf(failure)));
     }
     if (running == null && pendingStop != null && (queue.isEmpty() || !pendingStop.drain())) {
       retire(pendingStop);
@@ -208,14 +221,22 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
 
   /** Runs on the tenant-code executor. */
   private CallOutcome handle(Service service, ServiceContext context, Call call) {
-    context.beginCall(call.deadline());
+    Instant wallEnd = runtime.clock().instant().plus(limits.budget().wall());
+    context.beginCall(call.deadline().isBefore(wallEnd) ? call.deadline() : wallEnd);
     try {
       Reply reply = service.handle(call.request(), context);
       if (reply == null) {
         return CallOutcome.failed(CallOutcome.Failure.SERVICE_ERROR, "handle() returned null");
       }
+      // Still under the budget: raw generics can put anything in a map typed Map<String, String>.
+      for (Map.Entry<?, ?> header : reply.headers().entrySet()) {
+        if (!(header.getKey() instanceof String) || !(header.getValue() instanceof String)) {
+          return CallOutcome.failed(CallOutcome.Failure.SERVICE_ERROR, "reply headers must map strings to strings");
+        }
+      }
       return new CallOutcome.Replied(reply, version);
     } catch (Throwable t) {
+      TenantCode.rethrowBudget(t);
       return CallOutcome.failed(CallOutcome.Failure.SERVICE_ERROR, "handle() threw " + TenantCode.describe(t));
     } finally {
       context.endCall();
@@ -230,6 +251,10 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
       lastError = failed.reason();
     }
     finished.call().replyTo().tell(finished.outcome());
+    if (TenantCode.abandonedThread(finished.outcome())) {
+      // The instance is still running on a thread it will not give back: it cannot take more calls.
+      return onStartFailed(new StartFailed("a call did not stop when its budget ran out: " + lastError));
+    }
     runNext();
     return this;
   }
@@ -252,7 +277,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
     parent.tell(new Failed(key, version, failed.reason()));
     for (Call call : queue) {
       call.replyTo().tell(CallOutcome.failed(CallOutcome.Failure.UNAVAILABLE,
-          "service " + key.service() + " failed to start: " + failed.reason()));
+          "service " + key.service() + " is down: " + failed.reason()));
     }
     queue.clear();
     if (pendingStop != null) {
@@ -287,7 +312,10 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
     state = State.STOPPING;
     Service service = instance;
     getContext().pipeToSelf(
-        CompletableFuture.runAsync(() -> stopInstance(service, stop), runtime.tenantCode()),
+        runtime.tenantCode().run(limits.budget(), "stop of " + key, () -> {
+          stopInstance(service, stop);
+          return Boolean.TRUE;
+        }),
         (ok, failure) -> new Stopped());
   }
 
@@ -296,18 +324,20 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
     if (stop.keepState()) {
       try {
         byte[] state = service.snapshot();
-        if (state != null && state.length <= runtime.limits().maxSnapshotBytes()) {
+        if (state != null && state.length <= limits.maxSnapshotBytes()) {
           runtime.kv().saveState(key.tenant(), key.service(), version, state);
         } else if (state != null) {
           LOG.warn("{} snapshot of {} bytes is over the limit (snapshot) and was not saved", key, state.length);
         }
       } catch (Throwable t) {
+        TenantCode.rethrowBudget(t);
         LOG.warn("{} snapshot() threw {}", key, TenantCode.describe(t));
       }
     }
     try {
       service.stop(stop.reason());
     } catch (Throwable t) {
+      TenantCode.rethrowBudget(t);
       LOG.warn("{} stop() threw {}", key, TenantCode.describe(t));
     }
   }

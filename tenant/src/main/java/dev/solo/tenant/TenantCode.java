@@ -1,6 +1,7 @@
 package dev.solo.tenant;
 
 import dev.solo.deploy.ServiceClassLoader;
+import dev.solo.hardening.budget.BudgetExceededError;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -21,11 +22,49 @@ final class TenantCode {
     }
   }
 
-  /** {@return a one-line description of a failure, safe to show to the tenant} */
-  static String describe(Throwable failure) {
+  /** A budget trip is not the tenant's exception to report: it goes on up to the runner. */
+  static void rethrowBudget(Throwable t) {
+    if (t instanceof BudgetExceededError budget) {
+      throw budget;
+    }
+  }
+
+  /** {@return the outcome of a call whose tenant code did not return a reply} */
+  static CallOutcome outcomeOf(Throwable failure) {
+    Throwable t = unwrap(failure);
+    if (t instanceof BudgetExceededError budget) {
+      return CallOutcome.failed(CallOutcome.Failure.RESOURCE_EXHAUSTED,
+          "the call was stopped by its " + budget.kind().budgetName() + " budget: " + budget.getMessage());
+    }
+    if (t instanceof TenantThreads.AbandonedException abandoned) {
+      return CallOutcome.failed(CallOutcome.Failure.RESOURCE_EXHAUSTED, ABANDONED + abandoned.getMessage());
+    }
+    if (t instanceof TenantThreads.OverloadedException overloaded) {
+      return CallOutcome.failed(CallOutcome.Failure.UNAVAILABLE, overloaded.getMessage());
+    }
+    return CallOutcome.failed(CallOutcome.Failure.SERVICE_ERROR, describe(t));
+  }
+
+  private static final String ABANDONED = "the call was stopped by its wall budget and abandoned: ";
+
+  /** {@return whether this outcome left the instance's thread abandoned} */
+  static boolean abandonedThread(CallOutcome outcome) {
+    return outcome instanceof CallOutcome.Failed failed && failed.reason().startsWith(ABANDONED);
+  }
+
+  private static Throwable unwrap(Throwable failure) {
     Throwable t = failure;
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
+    }
+    return t;
+  }
+
+  /** {@return a one-line description of a failure, safe to show to the tenant} */
+  static String describe(Throwable failure) {
+    Throwable t = unwrap(failure);
+    if (t instanceof BudgetExceededError budget) {
+      return "stopped by its " + budget.kind().budgetName() + " budget: " + budget.getMessage();
     }
     if (t instanceof StartException) {
       return t.getMessage();

@@ -3,8 +3,10 @@ package dev.solo.tenant;
 import dev.solo.deploy.ArtifactStore;
 import dev.solo.deploy.DeployPipeline;
 import dev.solo.eventstore.EventStore;
+import dev.solo.hardening.budget.BudgetLimits;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -16,10 +18,11 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param kv the durable key-value and snapshot store
  * @param events the event store
  * @param registry the registry of live services
- * @param tenantCode the bounded executor that runs tenant code, and nothing else
+ * @param tenantCode the threads that run tenant code under its budgets, and nothing else
  * @param deployExecutor the executor that compiles and verifies submitted code
  * @param clock the kernel clock
- * @param limits the per-tenant limits
+ * @param limits the limits of every tenant without limits of its own
+ * @param tenantLimits limits set for particular tenants
  * @param loaders told about every class loader a service version gets
  */
 public record TenantRuntime(
@@ -28,11 +31,22 @@ public record TenantRuntime(
     KvStore kv,
     ActorRef<EventStore.Command> events,
     ActorRef<Registry.Command> registry,
-    Executor tenantCode,
+    TenantThreads tenantCode,
     Executor deployExecutor,
     Clock clock,
     Limits limits,
+    Map<String, Limits> tenantLimits,
     LoaderObserver loaders) {
+
+  /** Copies the per-tenant limits. */
+  public TenantRuntime {
+    tenantLimits = Map.copyOf(tenantLimits);
+  }
+
+  /** {@return the limits of one tenant} */
+  public Limits limitsOf(String tenant) {
+    return tenantLimits.getOrDefault(tenant, limits);
+  }
 
   /** Told when a service version's class loader is defined; it must not keep the loader strongly. */
   @FunctionalInterface
@@ -51,11 +65,12 @@ public record TenantRuntime(
    * @param queuePerService queued requests per service
    * @param maxSnapshotBytes the largest snapshot a service may hand over
    * @param callTimeout how long a call may wait and run before its caller gets DEADLINE_EXCEEDED
+   * @param budget what one call (or start, restore, snapshot, stop) of tenant code may spend
    */
-  public record Limits(int maxServices, int queuePerService, int maxSnapshotBytes, Duration callTimeout) {
+  public record Limits(int maxServices, int queuePerService, int maxSnapshotBytes, Duration callTimeout, BudgetLimits budget) {
     /** {@return the defaults of DESIGN.md §8} */
     public static Limits defaults() {
-      return new Limits(100, 10_000, 16 << 20, Duration.ofSeconds(30));
+      return new Limits(100, 10_000, 16 << 20, Duration.ofSeconds(30), BudgetLimits.defaults());
     }
   }
 }

@@ -182,10 +182,10 @@ public final class TenantSupervisor
     if (!deploying.add(deploy.service())) {
       return reject(deploy.replyTo(), DeployOutcome.Reason.ABORTED, "a deploy of " + deploy.service() + " is in progress");
     }
-    if (state.liveCount() + deploying.size() - 1 >= runtime.limits().maxServices()) {
+    if (state.liveCount() + deploying.size() - 1 >= runtime.limitsOf(tenant).maxServices()) {
       deploying.remove(deploy.service());
       return reject(deploy.replyTo(), DeployOutcome.Reason.RESOURCE_EXHAUSTED,
-          "tenant " + tenant + " has " + state.liveCount() + " services, the limit (max-services) is " + runtime.limits().maxServices());
+          "tenant " + tenant + " has " + state.liveCount() + " services, the limit (max-services) is " + runtime.limitsOf(tenant).maxServices());
     }
     context.pipeToSelf(
         CompletableFuture.supplyAsync(() -> runtime.pipeline().deploy(tenant, deploy.files()), runtime.deployExecutor()),

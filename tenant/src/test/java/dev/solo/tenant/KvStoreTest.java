@@ -71,4 +71,21 @@ class KvStoreTest {
       assertTrue(value.getMessage().startsWith("a value may hold at most"), value.getMessage());
     }
   }
+
+  @Test
+  void keysBuiltFromTheSeparatorStayInsideTheirNamespace() throws Exception {
+    try (KvStore store = KvStore.open(dir)) {
+      store.kv("acme", "other").put("secret", "acme-other".getBytes(UTF_8));
+      store.kv("globex", "svc").put("secret", "globex".getBytes(UTF_8));
+      Kv attacker = store.kv("acme", "svc");
+      // The separator is the 0 byte: a key cannot end the service's prefix and start another's.
+      for (String key : List.of("\u0000other\u0000secret", "\u0000\u0000secret", "../other/secret", "\u0000globex\u0000svc\u0000secret")) {
+        assertTrue(attacker.get(key).isEmpty(), "key " + key.replace("\u0000", "\\0") + " reached another namespace");
+      }
+      attacker.put("\u0000other\u0000secret", "overwrite".getBytes(UTF_8));
+      assertEquals("acme-other", new String(store.kv("acme", "other").get("secret").orElseThrow(), UTF_8));
+      assertEquals(List.of("\u0000other\u0000secret"), attacker.keys("", 100), "a scan sees only the service's own keys");
+      assertEquals(List.of("secret"), store.kv("acme", "other").keys("", 100));
+    }
+  }
 }

@@ -36,20 +36,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TenantSupervisorTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  /** A service with a lambda, an anonymous inner class and a record: all must unload with it. */
+  /**
+   * A service with a lambda, an anonymous inner class, a record and an enum switch (javac adds a
+   * $SwitchMap class): all must unload with it.
+   */
   private static final String SHAPES = """
       import dev.solo.api.*;
       import java.util.*;
       import java.util.function.*;
       public class Shapes implements Service {
-        record Point(int x, int y) {}
+        enum Axis { X, Y }
+        record Point(int x, int y) {
+          int on(Axis axis) {
+            switch (axis) {
+              case X: return x;
+              default: return y;
+            }
+          }
+        }
         private final Comparator<Point> byX = new Comparator<>() {
-          public int compare(Point a, Point b) { return Integer.compare(a.x(), b.x()); }
+          public int compare(Point a, Point b) { return Integer.compare(a.on(Axis.X), b.on(Axis.X)); }
         };
         public Reply handle(Request request, Context ctx) {
           List<Point> points = new ArrayList<>(List.of(new Point(3, 1), new Point(1, 2)));
           points.sort(byX);
-          Function<Point, String> show = p -> p.x() + ":" + p.y();
+          Function<Point, String> show = p -> p.x() + ":" + p.on(Axis.Y);
           return Reply.ok(show.apply(points.get(0)));
         }
       }
@@ -58,13 +69,13 @@ class TenantSupervisorTest {
   @TempDir Path data;
   private ActorTestKit kit;
   private KvStore kv;
-  private final ExecutorService tenantCode = Executors.newFixedThreadPool(4);
+  private final TenantThreads tenantCode = new TenantThreads(TenantThreads.Settings.defaults());
   private final ExecutorService deploys = Executors.newFixedThreadPool(2);
 
   @AfterEach
   void stop() throws Exception {
     shutdown();
-    tenantCode.shutdownNow();
+    tenantCode.close();
     deploys.shutdownNow();
   }
 
@@ -98,7 +109,7 @@ class TenantSupervisorTest {
     ActorRef<Registry.Command> registry = kit.spawn(Registry.create(), "registry");
     ArtifactStore artifacts = new ArtifactStore(data.resolve("artifacts"));
     TenantRuntime runtime = new TenantRuntime(new DeployPipeline(artifacts, DeployLimits.defaults()), artifacts, kv, events,
-        registry, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), loaders);
+        registry, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), Map.of(), loaders);
     ActorRef<TenantsSupervisor.Command> tenants = kit.spawn(TenantsSupervisor.create(runtime), "tenants");
     ask(tenants, TenantsSupervisor.AwaitReady::new);
     return new Running(tenants, registry, feed);
