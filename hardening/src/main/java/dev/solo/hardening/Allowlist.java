@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The classes and members tenant bytecode may reference, parsed from a reviewed data file
- * (see {@code allowlist.txt} for the format). Immutable and thread-safe.
+ * (see {@code allowlist.txt} for the format). A member is listed on the class that declares it
+ * and reaches subtypes by JVM resolution (see {@link #allowsMember}). Immutable and thread-safe.
  */
 public final class Allowlist {
   private static final String NAME = "[A-Za-z_$][A-Za-z0-9_$]*";
@@ -23,12 +24,14 @@ public final class Allowlist {
   private static final String FIELD_DESC = "\\[*(?:[ZBCSIJFD]|L" + CLASS + ";)";
   private static final Pattern CLASS_LINE = Pattern.compile(CLASS);
   private static final Pattern PACKAGE_LINE = Pattern.compile("(" + CLASS + ")/\\*");
+  private static final Pattern TYPE_LINE = Pattern.compile("(" + CLASS + ")#");
   private static final Pattern MEMBER_LINE = Pattern.compile(
       "(!?)(" + CLASS + ")#(<init>|" + NAME + ")"
           + "((?:\\((?:" + FIELD_DESC + ")*\\)(?:V|" + FIELD_DESC + "))|:" + FIELD_DESC + ")?");
 
   private final Set<String> classes;
   private final Set<String> packages;
+  private final Set<String> types;
   private final Set<String> members;
   private final Set<String> memberClasses;
   private final List<Exclusion> exclusions;
@@ -36,9 +39,11 @@ public final class Allowlist {
   /** A member refused on a class and its subtypes; a null key means every member of that name. */
   record Exclusion(String owner, String name, String key) {}
 
-  private Allowlist(Set<String> classes, Set<String> packages, Set<String> members, List<Exclusion> exclusions) {
+  private Allowlist(
+      Set<String> classes, Set<String> packages, Set<String> types, Set<String> members, List<Exclusion> exclusions) {
     this.classes = Set.copyOf(classes);
     this.packages = Set.copyOf(packages);
+    this.types = Set.copyOf(types);
     this.members = Set.copyOf(members);
     this.exclusions = List.copyOf(exclusions);
     Set<String> owners = new HashSet<>();
@@ -62,6 +67,7 @@ public final class Allowlist {
   public static Allowlist parse(String source, List<String> lines) {
     Set<String> classes = new HashSet<>();
     Set<String> packages = new HashSet<>();
+    Set<String> types = new HashSet<>();
     Set<String> members = new HashSet<>();
     List<Exclusion> exclusions = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -71,10 +77,13 @@ public final class Allowlist {
       }
       Matcher member = MEMBER_LINE.matcher(line);
       Matcher pkg = PACKAGE_LINE.matcher(line);
+      Matcher type = TYPE_LINE.matcher(line);
       if (CLASS_LINE.matcher(line).matches()) {
         classes.add(line);
       } else if (pkg.matches()) {
         packages.add(pkg.group(1));
+      } else if (type.matches()) {
+        types.add(type.group(1));
       } else if (member.matches() && member.group(1).isEmpty() && member.group(4) != null) {
         members.add(member.group(2) + "#" + key(member.group(3), descriptor(member.group(4))));
       } else if (member.matches() && !member.group(1).isEmpty()) {
@@ -85,7 +94,7 @@ public final class Allowlist {
         throw new IllegalArgumentException(source + ":" + (i + 1) + ": not an allowlist entry: " + line);
       }
     }
-    return new Allowlist(classes, packages, members, exclusions);
+    return new Allowlist(classes, packages, types, members, exclusions);
   }
 
   /**
@@ -98,26 +107,36 @@ public final class Allowlist {
     allClasses.addAll(other.classes);
     Set<String> allPackages = new HashSet<>(packages);
     allPackages.addAll(other.packages);
+    Set<String> allTypes = new HashSet<>(types);
+    allTypes.addAll(other.types);
     Set<String> allMembers = new HashSet<>(members);
     allMembers.addAll(other.members);
     List<Exclusion> allExclusions = new ArrayList<>(exclusions);
     allExclusions.addAll(other.exclusions);
-    return new Allowlist(allClasses, allPackages, allMembers, allExclusions);
+    return new Allowlist(allClasses, allPackages, allTypes, allMembers, allExclusions);
   }
 
   /**
-   * {@return whether tenant code may name this class at all}: it has a whole-class or package
-   * entry, or at least one member entry
+   * {@return whether tenant code may name this class at all}: it has a whole-class, package or
+   * type entry, or at least one member entry
    *
    * @param internalName a class name such as {@code java/lang/String}
    */
   public boolean allowsClass(String internalName) {
-    return classes.contains(internalName) || memberClasses.contains(internalName)
-        || packages.contains(packageOf(internalName));
+    return isWhole(internalName) || types.contains(internalName) || memberClasses.contains(internalName);
   }
 
   /**
-   * {@return whether tenant code may use this member through this owner}
+   * {@return whether tenant code may use this member through this owner} The owner is the class
+   * a reference names, which javac makes the static type of the receiver, so a member is allowed
+   * when it is listed on the owner, or reached from the owner by JVM resolution:
+   * <ul>
+   *   <li>an instance method, when a class or interface that declares it and is the owner or one
+   *       of its supertypes lists it (the call dispatches to the same override either way);
+   *   <li>a static method or a field, when the class the JVM resolves it to lists it;
+   *   <li>a constructor, only when it is listed on the owner.
+   * </ul>
+   * An exclusion on the owner or any of its supertypes refuses the member first.
    *
    * @param owner the class the reference names, such as {@code java/util/List}
    * @param name the member name, such as {@code size} or {@code <init>}
@@ -131,7 +150,25 @@ public final class Allowlist {
         return false;
       }
     }
-    return classes.contains(owner) || packages.contains(packageOf(owner)) || members.contains(owner + "#" + key);
+    if (isListed(owner, key)) {
+      return true;
+    }
+    if (name.equals("<init>")) {
+      return false;
+    }
+    List<JdkTypes.Declaration> declarations = JdkTypes.declarations(owner, name, descriptor);
+    if (declarations.isEmpty()) {
+      return false;
+    }
+    if (declarations.get(0).isStatic()) {
+      return isListed(declarations.get(0).owner(), key);
+    }
+    for (JdkTypes.Declaration declaration : declarations) {
+      if (!declaration.isStatic() && isListed(declaration.owner(), key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -152,12 +189,28 @@ public final class Allowlist {
     return classes;
   }
 
+  Set<String> packages() {
+    return packages;
+  }
+
+  Set<String> types() {
+    return types;
+  }
+
   Set<String> members() {
     return members;
   }
 
   List<Exclusion> exclusions() {
     return exclusions;
+  }
+
+  private boolean isListed(String owner, String key) {
+    return isWhole(owner) || members.contains(owner + "#" + key);
+  }
+
+  private boolean isWhole(String internalName) {
+    return classes.contains(internalName) || packages.contains(packageOf(internalName));
   }
 
   static String key(String name, String descriptor) {

@@ -14,7 +14,8 @@ import org.objectweb.asm.tree.ClassNode;
 /**
  * The security authority of the sandbox: checks every class file of a submission against the
  * {@link Allowlist} and the verifier's own rules (monitors, native methods, finalizers, catch
- * types, invokedynamic bootstraps, class file version). Stateless and thread-safe.
+ * types, invokedynamic bootstraps, constants, writes to other classes' fields, static
+ * initializers, reserved packages, class file version). Stateless and thread-safe.
  */
 public final class BytecodeVerifier {
 
@@ -50,11 +51,21 @@ public final class BytecodeVerifier {
         findings.add(Finding.of("SBX-MALFORMED", "the class file for " + entry.getKey() + " declares " + node.name));
         continue;
       }
+      int slash = internalName.lastIndexOf('/');
+      String packageName = slash < 0 ? "" : internalName.substring(0, slash).replace('/', '.');
+      String reserved = SourceRules.reservedPackage(packageName);
+      if (reserved != null) {
+        // Not trusted as the submission's own: its references to the real java.* classes stay checked.
+        findings.add(Finding.of("SBX-RESERVED-PACKAGE", node.sourceFile == null ? "" : node.sourceFile, 0, 0,
+            "class " + entry.getKey() + " is not allowed: " + reserved + " and its subpackages are reserved"));
+        continue;
+      }
       nodes.put(internalName, node);
     }
     Resolver resolver = new Resolver(allowlist, nodes);
     for (ClassNode node : nodes.values()) {
       new ClassCheck(node, resolver, findings).run();
+      new StaticInitializerCheck(node, resolver, findings).run();
     }
     return findings.stream()
         .sorted(Comparator.comparing(Finding::file).thenComparingInt(Finding::line))

@@ -20,6 +20,7 @@ import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.MultiANewArrayInsnNode;
+import org.objectweb.asm.tree.RecordComponentNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 
@@ -57,6 +58,13 @@ final class ClassCheck {
       annotations(0, field.visibleAnnotations, field.invisibleAnnotations,
           field.visibleTypeAnnotations, field.invisibleTypeAnnotations);
     }
+    if (node.recordComponents != null) {
+      for (RecordComponentNode component : node.recordComponents) {
+        type(Type.getType(component.descriptor), 0);
+        annotations(0, component.visibleAnnotations, component.invisibleAnnotations,
+            component.visibleTypeAnnotations, component.invisibleTypeAnnotations);
+      }
+    }
     node.methods.forEach(this::method);
   }
 
@@ -85,8 +93,13 @@ final class ClassCheck {
         method.visibleTypeAnnotations, method.invisibleTypeAnnotations);
     parameterAnnotations(first, method.visibleParameterAnnotations);
     parameterAnnotations(first, method.invisibleParameterAnnotations);
+    annotations(first, method.visibleLocalVariableAnnotations, method.invisibleLocalVariableAnnotations);
+    if (method.annotationDefault != null) {
+      annotationValue(method.annotationDefault, first);
+    }
     for (TryCatchBlockNode handler : method.tryCatchBlocks) {
       catchType(method, handler);
+      annotations(handlerLine(handler.handler), handler.visibleTypeAnnotations, handler.invisibleTypeAnnotations);
     }
     int line = 0;
     boolean monitorReported = false;
@@ -102,6 +115,7 @@ final class ClassCheck {
       } else {
         instruction(insn, line);
       }
+      annotations(line, insn.visibleTypeAnnotations, insn.invisibleTypeAnnotations);
     }
   }
 
@@ -109,13 +123,17 @@ final class ClassCheck {
     if (insn instanceof MethodInsnNode call) {
       member("SBX-MEMBER", "", call.owner, call.name, call.desc, line);
     } else if (insn instanceof FieldInsnNode field) {
-      member("SBX-MEMBER", "", field.owner, field.name, field.desc, line);
+      boolean allowed = member("SBX-MEMBER", "", field.owner, field.name, field.desc, line);
+      boolean write = field.getOpcode() == Opcodes.PUTSTATIC || field.getOpcode() == Opcodes.PUTFIELD;
+      if (allowed && write) {
+        write("", field.owner, field.name, field.desc, line);
+      }
     } else if (insn instanceof TypeInsnNode typeInsn) {
       type(typeInsn.desc, line);
     } else if (insn instanceof MultiANewArrayInsnNode array) {
       type(Type.getType(array.desc), line);
     } else if (insn instanceof LdcInsnNode ldc) {
-      constant(ldc.cst, "SBX-MEMBER", line);
+      loadedConstant(ldc.cst, line);
     } else if (insn instanceof InvokeDynamicInsnNode indy) {
       invokeDynamic(indy, line);
     }
@@ -139,13 +157,39 @@ final class ClassCheck {
     }
   }
 
+  /** An {@code ldc} operand: a class literal is a type reference; handles and method types have no source form. */
+  private void loadedConstant(Object constant, int line) {
+    if (constant instanceof Handle) {
+      add("SBX-LDC", line, "loading a method handle constant is not allowed:"
+          + " method handles appear only as arguments of the invokedynamic bootstraps javac emits");
+    } else if (constant instanceof Type type && type.getSort() == Type.METHOD) {
+      add("SBX-LDC", line, "loading a method type constant is not allowed:"
+          + " method types appear only as arguments of the invokedynamic bootstraps javac emits");
+    } else {
+      constant(constant, "SBX-MEMBER", line);
+    }
+  }
+
   private void constant(Object constant, String handleRule, int line) {
     if (constant instanceof Type type) {
       type(type, line);
     } else if (constant instanceof Handle handle) {
-      member(handleRule, "method reference ", handle.getOwner(), handle.getName(), handle.getDesc(), line);
+      boolean allowed =
+          member(handleRule, "method reference ", handle.getOwner(), handle.getName(), handle.getDesc(), line);
+      boolean write = handle.getTag() == Opcodes.H_PUTFIELD || handle.getTag() == Opcodes.H_PUTSTATIC;
+      if (allowed && write) {
+        write("method reference ", handle.getOwner(), handle.getName(), handle.getDesc(), line);
+      }
     } else if (constant instanceof ConstantDynamic) {
       add("SBX-CONDY", line, "dynamic constants (ldc of a ConstantDynamic) are not allowed");
+    }
+  }
+
+  /** Refuses a write to a field that the submission's own classes do not declare, however it is listed. */
+  private void write(String prefix, String owner, String name, String desc, int line) {
+    if (!resolver.isOwnField(owner, name, desc)) {
+      add("SBX-MEMBER", line, "writing " + prefix + display(owner) + "." + name
+          + " is not allowed: code may only write fields that its own classes declare");
     }
   }
 
@@ -168,7 +212,8 @@ final class ClassCheck {
     }
   }
 
-  private void member(String rule, String prefix, String owner, String name, String desc, int line) {
+  /** Checks one member reference; {@return whether it is allowed} */
+  private boolean member(String rule, String prefix, String owner, String name, String desc, int line) {
     Resolver.Verdict verdict = resolver.member(owner, name, desc);
     String shown = prefix + display(owner) + "." + name + (desc.startsWith("(") ? parameters(desc) : "");
     if (verdict == Resolver.Verdict.CLASS_NOT_ALLOWED) {
@@ -180,6 +225,7 @@ final class ClassCheck {
     } else if (verdict == Resolver.Verdict.MEMBER_NOT_ALLOWED) {
       add(rule, line, shown + " is not allowed: the member is not on the allowlist");
     }
+    return verdict == Resolver.Verdict.ALLOWED;
   }
 
   private void type(String internalName, int line) {
@@ -244,7 +290,7 @@ final class ClassCheck {
   }
 
   /** The line of a handler: the line entry right after its label, else the last one before it. */
-  private static int handlerLine(LabelNode label) {
+  static int handlerLine(LabelNode label) {
     for (AbstractInsnNode insn = label; insn != null; insn = insn.getNext()) {
       if (insn instanceof LineNumberNode number) {
         return number.line;

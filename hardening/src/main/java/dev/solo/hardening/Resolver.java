@@ -2,6 +2,7 @@ package dev.solo.hardening;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +38,31 @@ final class Resolver {
     return tenant.containsKey(internalName);
   }
 
+  /** {@return the submission's own classes} */
+  Collection<ClassNode> tenantClasses() {
+    return tenant.values();
+  }
+
+  /** {@return whether {@code type} is {@code supertype} or a subtype of it through the submission's own classes} */
+  boolean isTenantSubtype(String type, String supertype) {
+    Deque<String> queue = new ArrayDeque<>(List.of(type));
+    Set<String> seen = new HashSet<>();
+    while (!queue.isEmpty()) {
+      String current = queue.removeFirst();
+      if (current.equals(supertype)) {
+        return true;
+      }
+      if (seen.add(current) && isTenant(current)) {
+        ClassNode node = tenant.get(current);
+        if (node.superName != null) {
+          queue.addLast(node.superName);
+        }
+        queue.addAll(node.interfaces);
+      }
+    }
+    return false;
+  }
+
   /** {@return the internal name of the class in this type that may not be named, or null} */
   String forbiddenClass(Type type) {
     Type element = type.getSort() == Type.ARRAY ? type.getElementType() : type;
@@ -68,6 +94,30 @@ final class Resolver {
       return Verdict.CLASS_NOT_ALLOWED;
     }
     return allowlist.allowsMember(owner, name, descriptor) ? Verdict.ALLOWED : Verdict.MEMBER_NOT_ALLOWED;
+  }
+
+  /**
+   * {@return whether this field, as a reference through {@code owner} finds it, is declared by
+   * one of the submission's own classes} A field the JVM would resolve to a JDK class is not.
+   */
+  boolean isOwnField(String owner, String name, String descriptor) {
+    Deque<String> queue = new ArrayDeque<>(List.of(owner));
+    Set<String> seen = new HashSet<>();
+    while (!queue.isEmpty()) {
+      String type = queue.removeFirst();
+      if (!seen.add(type) || !isTenant(type)) {
+        continue;
+      }
+      ClassNode node = tenant.get(type);
+      if (declares(node, name, descriptor)) {
+        return true;
+      }
+      queue.addAll(node.interfaces);
+      if (node.superName != null) {
+        queue.addLast(node.superName);
+      }
+    }
+    return false;
   }
 
   /** {@return whether a catch clause of this type can catch an Error: Throwable, Error or a subclass} */

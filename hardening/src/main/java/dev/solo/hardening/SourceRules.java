@@ -139,14 +139,25 @@ public final class SourceRules {
 
   private static void reservedPackage(String file, PackageDeclaration declaration, List<Finding> findings) {
     String name = declaration.getNameAsString();
+    String reserved = reservedPackage(name);
+    if (reserved != null) {
+      Position at = declaration.getBegin().orElse(new Position(0, 0));
+      findings.add(Finding.of("SRC-RESERVED-PACKAGE", file, at.line, at.column,
+          "package " + name + " is not allowed: " + reserved + " and its subpackages are reserved"));
+    }
+  }
+
+  /**
+   * {@return the reserved package that {@code packageName} is or lies in, such as {@code java}
+   * for {@code java.evil}, or null} Tenant code may not declare classes in these packages.
+   */
+  static String reservedPackage(String packageName) {
     for (String reserved : RESERVED_PACKAGES) {
-      if (name.equals(reserved) || name.startsWith(reserved + ".")) {
-        Position at = declaration.getBegin().orElse(new Position(0, 0));
-        findings.add(Finding.of("SRC-RESERVED-PACKAGE", file, at.line, at.column,
-            "package " + name + " is not allowed: " + reserved + " and its subpackages are reserved"));
-        return;
+      if (packageName.equals(reserved) || packageName.startsWith(reserved + ".")) {
+        return reserved;
       }
     }
+    return null;
   }
 
   /** {@return the UTF-8 length of {@code text}, or any value above {@code cap} once it is exceeded} */
