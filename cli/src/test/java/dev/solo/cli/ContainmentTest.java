@@ -33,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ContainmentTest {
   /** The default CPU budget of a call (DESIGN.md §8). */
   private static final long CPU_BUDGET_MS = 1000;
+  /** acme's wall budget, shorter than the default so the floods below end quickly. */
+  private static final long WALL_BUDGET_MS = 2000;
 
   private static final String ATTACKS = """
       import dev.solo.api.*;
@@ -57,6 +59,8 @@ class ContainmentTest {
             case "recurse": return Reply.ok("" + recurse(0));
             case "regex": return Reply.ok("" + Pattern.compile("((a+)+)+b").matcher("a".repeat(40) + "c").matches());
             case "stream": return Reply.ok("" + Stream.iterate(0L, x -> x + 1).filter(x -> x < 0).count());
+            case "emits": while (true) { ctx.emit("flood", Map.of("n", "1")); }
+            case "puts": { long i = 0; while (true) { ctx.kv().put("k" + (i++ % 100), new byte[1024]); } }
             case "ints": return Reply.ok("" + IntStream.iterate(0, x -> x + 1).filter(x -> x < -1).count());
             default: return Reply.status(404, "no method " + request.method());
           }
@@ -93,7 +97,9 @@ class ContainmentTest {
   static void start() throws Exception {
     Path config = work.resolve("solo-test.conf");
     // "slow" gets a short wall budget so its stuck call is abandoned quickly.
-    Files.writeString(config, "solo.tenant-code.grace = 500ms\nsolo.tenant-limits.slow { wall = 1s }\n");
+    Files.writeString(config, "solo.tenant-code.grace = 500ms\n"
+        + "solo.tenant-limits.slow { wall = 1s }\n"
+        + "solo.tenant-limits.acme { wall = " + WALL_BUDGET_MS + "ms }\n");
     Path data = work.resolve("data");
     server = ServerProcess.start(data, ServerProcess.freePort(), work.resolve("server.log"), "--config", config.toString());
     try (SoloClient admin = SoloClient.connect(Credentials.read(data.resolve("admin.creds")))) {
@@ -119,7 +125,8 @@ class ContainmentTest {
   @ParameterizedTest(name = "{0} is stopped by the {1} budget")
   @CsvSource({
     "loop, cpu", "finally, cpu", "retry, cpu", "regex, cpu", "ints, cpu",
-    "alloc, memory", "stream, memory", "matrix, memory", "array, array", "repeat, array", "builder, array", "recurse, depth"})
+    "alloc, memory", "stream, memory", "matrix, memory", "array, array", "repeat, array", "builder, array", "recurse, depth",
+    "emits, wall", "puts, wall"})
   void runawayCallIsStoppedByItsBudgetAndTheServiceAnswersNext(String attack, String budget) throws Exception {
     AtomicBoolean attacking = new AtomicBoolean(true);
     List<String> neighbourFailures = new CopyOnWriteArrayList<>();
@@ -145,7 +152,8 @@ class ContainmentTest {
 
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, stopped.code(), stopped.reason());
     assertTrue(stopped.reason().startsWith("the call was stopped by its " + budget + " budget: "), stopped.reason());
-    assertTrue(elapsedMs < 2 * CPU_BUDGET_MS, attack + " took " + elapsedMs + " ms");
+    long budgetMs = budget.equals("wall") ? WALL_BUDGET_MS : CPU_BUDGET_MS;
+    assertTrue(elapsedMs < 2 * budgetMs, attack + " took " + elapsedMs + " ms");
     assertEquals("alive", acme.call("attacks", "ok", new byte[0]).text(), "the service answers its next call");
     assertEquals(List.of(), neighbourFailures, "the neighbour tenant's calls all succeed");
     assertTrue(neighbourCalls.get() > 0, "the neighbour was called while the attack ran");

@@ -108,8 +108,9 @@ public final class Meter implements AutoCloseable {
   }
 
   /**
-   * Stops the call: the next check on the metered thread throws {@link BudgetExceededError} of
-   * kind {@code KILLED}, and so does every check after it. Callable from any thread.
+   * Stops the call: the next check on the metered thread throws {@link BudgetExceededError}, of
+   * kind {@code WALL} if the call is past its wall budget (why the watchdog kills) and
+   * {@code KILLED} otherwise, and so does every check after it. Callable from any thread.
    */
   public void kill() {
     killed = true;
@@ -246,7 +247,9 @@ public final class Meter implements AutoCloseable {
       throw error;
     }
     if (killed) {
-      throw trip(BudgetExceededError.killed());
+      // The watchdog kills a call whose wall time ran out: say so, rather than just "killed".
+      boolean overWall = System.nanoTime() - startNanos > wallLimitNanos;
+      throw trip(overWall ? BudgetExceededError.wall(wallLimitNanos) : BudgetExceededError.killed());
     }
     countdown = SAMPLE_PERIOD_TICKS;
     long now = System.nanoTime();

@@ -96,6 +96,22 @@ class MeterTest {
   }
 
   @Test
+  void killAfterTheWallBudgetRanOutTripsAsTheWallBudget() throws Exception {
+    try (Meter meter = Meter.start(BudgetLimits.defaults().withWall(Duration.ofMillis(1)))) {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
+      while (meter.elapsedWallNanos() <= TimeUnit.MILLISECONDS.toNanos(1) && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      meter.kill();
+
+      BudgetExceededError e = assertThrows(BudgetExceededError.class, Checks::tick);
+
+      assertEquals(BudgetExceededError.Kind.WALL, e.kind());
+      assertEquals("wall budget of 1 ms exceeded", e.getMessage());
+    }
+  }
+
+  @Test
   void arrayOverTheLimitIsRefusedAndNegativeCountsAreLeftToTheJvm() {
     try (Meter meter = Meter.start(BudgetLimits.defaults())) {
       assertEquals(-1, Checks.arrayLength(-1, 8));
