@@ -311,35 +311,39 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
   private void retire(Stop stop) {
     state = State.STOPPING;
     Service service = instance;
-    getContext().pipeToSelf(
-        runtime.tenantCode().run(limits.budget(), "stop of " + key, () -> {
-          stopInstance(service, stop);
+    // snapshot() and stop() each get a budget of their own: a snapshot that runs out must not
+    // cost the service its stop().
+    CompletableFuture<Boolean> snapshot = stop.keepState()
+        ? runtime.tenantCode().run(limits.budget(), "snapshot of " + key, () -> saveSnapshot(service))
+        : CompletableFuture.completedFuture(Boolean.TRUE);
+    CompletableFuture<Boolean> stopped = snapshot
+        .handle((saved, failure) -> {
+          if (failure != null) {
+            LOG.warn("{} snapshot() failed: {}", key, TenantCode.describe(failure));
+          }
           return Boolean.TRUE;
-        }),
-        (ok, failure) -> new Stopped());
+        })
+        .thenCompose(ignored -> runtime.tenantCode().run(limits.budget(), "stop of " + key, () -> {
+          service.stop(stop.reason());
+          return Boolean.TRUE;
+        }));
+    getContext().pipeToSelf(stopped, (ok, failure) -> {
+      if (failure != null) {
+        LOG.warn("{} stop() failed: {}", key, TenantCode.describe(failure));
+      }
+      return new Stopped();
+    });
   }
 
-  /** Runs on the tenant-code executor. */
-  private void stopInstance(Service service, Stop stop) {
-    if (stop.keepState()) {
-      try {
-        byte[] state = service.snapshot();
-        if (state != null && state.length <= limits.maxSnapshotBytes()) {
-          runtime.kv().saveState(key.tenant(), key.service(), version, state);
-        } else if (state != null) {
-          LOG.warn("{} snapshot of {} bytes is over the limit (snapshot) and was not saved", key, state.length);
-        }
-      } catch (Throwable t) {
-        TenantCode.rethrowBudget(t);
-        LOG.warn("{} snapshot() threw {}", key, TenantCode.describe(t));
-      }
+  /** Runs on a tenant-code thread, under the budget: saves the snapshot if it is within the limit. */
+  private Boolean saveSnapshot(Service service) {
+    byte[] state = service.snapshot();
+    if (state != null && state.length <= limits.maxSnapshotBytes()) {
+      runtime.kv().saveState(key.tenant(), key.service(), version, state);
+    } else if (state != null) {
+      LOG.warn("{} snapshot of {} bytes is over the limit (max-snapshot-bytes) and was not saved", key, state.length);
     }
-    try {
-      service.stop(stop.reason());
-    } catch (Throwable t) {
-      TenantCode.rethrowBudget(t);
-      LOG.warn("{} stop() threw {}", key, TenantCode.describe(t));
-    }
+    return Boolean.TRUE;
   }
 
   private Behavior<Command> onStopped(Stopped stopped) {

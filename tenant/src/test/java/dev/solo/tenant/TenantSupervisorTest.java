@@ -277,4 +277,43 @@ class TenantSupervisorTest {
     assertEquals("service:acme/front", emitted.get(0).getPrincipal());
     assertEquals("3", emitted.get(0).getAttributesMap().get("total"));
   }
+
+  @Test
+  void lifecycleHooksThatNeverReturnAreStoppedByTheirBudget() throws Exception {
+    Running running = start(TenantRuntime.LoaderObserver.NONE);
+    ActorRef<TenantSupervisor.Command> acme = tenant(running, "acme");
+    // snapshot() and stop() loop: a graceful stop must still finish, within their budgets.
+    String stubborn = """
+        import dev.solo.api.*;
+        public class Stubborn implements Service {
+          public Reply handle(Request request, Context ctx) { return Reply.ok("alive"); }
+          public byte[] snapshot() { while (true) { } }
+          public void stop(String reason) { while (true) { } }
+        }
+        """;
+    // restore() loops: after a graceful stop has saved a state, the next start fails on budget.
+    String restless = """
+        import dev.solo.api.*;
+        public class Restless implements Service {
+          public Reply handle(Request request, Context ctx) { return Reply.ok("alive"); }
+          public byte[] snapshot() { return new byte[] {1}; }
+          public void restore(byte[] state) { while (true) { } }
+        }
+        """;
+    assertInstanceOf(DeployOutcome.Deployed.class, deploy(acme, "stubborn", "Stubborn.java", stubborn));
+    assertInstanceOf(DeployOutcome.Deployed.class, deploy(acme, "restless", "Restless.java", restless));
+
+    long start = System.nanoTime();
+    ask(running.tenants(), (ActorRef<Done> replyTo) -> new TenantsSupervisor.StopAll("test", replyTo));
+    long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    // snapshot() and stop() each run out their own 1 s CPU budget: about 2 s, and not forever.
+    assertTrue(stopMs < 4_000, "a graceful stop took " + stopMs + " ms");
+
+    shutdown();
+    running = start(TenantRuntime.LoaderObserver.NONE);
+    assertEquals("alive", text(call(running, "acme", "stubborn", "get", "")), "a failed snapshot saves nothing");
+    CallOutcome.Failed down = assertInstanceOf(CallOutcome.Failed.class, call(running, "acme", "restless", "get", ""));
+    assertEquals(CallOutcome.Failure.UNAVAILABLE, down.failure());
+    assertEquals("service restless is down: stopped by its cpu budget: cpu budget of 1000 ms exceeded", down.reason());
+  }
 }
