@@ -23,13 +23,17 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** The credentials this command runs with, once {@link #call} has read them. */
+  Credentials credentials;
+
   /** Runs the command with a client connected as the credentials' principal. */
   abstract int run(SoloClient client) throws Exception;
 
   @Override
   public final Integer call() throws Exception {
     quietLogging();
-    try (SoloClient client = SoloClient.connect(credentials())) {
+    credentials = credentials();
+    try (SoloClient client = SoloClient.connect(credentials)) {
       return run(client);
     }
   }

@@ -28,29 +28,32 @@ final class AuthInterceptor implements ServerInterceptor {
 
   private final TokenIndex tokens;
   private final Clock clock;
+  private final Denials denials;
 
-  AuthInterceptor(TokenIndex tokens, Clock clock) {
+  AuthInterceptor(TokenIndex tokens, Clock clock, Denials denials) {
     this.tokens = tokens;
     this.clock = clock;
+    this.denials = denials;
   }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     Optional<String> principal = certificatePrincipal(call);
     if (principal.isEmpty()) {
-      return refuse(call, "the client certificate does not name a Solo principal");
+      return refuse(call, "", "unknown", "the client certificate does not name a Solo principal", "");
     }
     String authorization = headers.get(Keys.AUTHORIZATION);
     if (authorization == null || !authorization.startsWith(BEARER)) {
-      return refuse(call, "missing token: send 'authorization: Bearer <token>'");
+      return refuse(call, principal.get(), principal.get(), "missing token: send 'authorization: Bearer <token>'", "");
     }
     Optional<Grant> grant = tokens.verify(authorization.substring(BEARER.length()).trim(), clock.instant());
     if (grant.isEmpty()) {
-      return refuse(call, "the token is unknown, revoked or expired");
+      return refuse(call, principal.get(), principal.get(), "the token is unknown, revoked or expired", "");
     }
     String tokenPrincipal = grant.get().isAdmin() ? "admin" : "tenant:" + grant.get().tenant();
     if (!tokenPrincipal.equals(principal.get())) {
-      return refuse(call, "the token does not belong to the principal of the client certificate");
+      return refuse(call, principal.get(), principal.get(),
+          "the token does not belong to the principal of the client certificate", grant.get().tokenId());
     }
     Caller caller = new Caller(principal.get(), grant.get().tenant(), grant.get());
     return Contexts.interceptCall(Context.current().withValue(Keys.CALLER, caller), call, headers, next);
@@ -72,7 +75,11 @@ final class AuthInterceptor implements ServerInterceptor {
     }
   }
 
-  private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String reason) {
+  private <Q, R> ServerCall.Listener<Q> refuse(
+      ServerCall<Q, R> call, String certificatePrincipal, String principal, String reason, String tokenId) {
+    // The certificate is proof of the tenant: the denial lands in that tenant's log.
+    String tenant = certificatePrincipal.startsWith("tenant:") ? certificatePrincipal.substring("tenant:".length()) : "";
+    denials.record(tenant, principal, call.getMethodDescriptor().getFullMethodName(), "UNAUTHENTICATED", reason, "", tokenId);
     call.close(Status.UNAUTHENTICATED.withDescription(reason), new Metadata());
     return new ServerCall.Listener<>() {};
   }

@@ -55,8 +55,9 @@ public final class GrpcGateway {
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     // Interceptors run last-added first: authenticate, then check the permission.
-    AuthInterceptor auth = new AuthInterceptor(deps.tokens(), deps.clock());
-    PermissionInterceptor permissions = new PermissionInterceptor();
+    Denials denials = new Denials(deps.events(), deps.system().scheduler());
+    AuthInterceptor auth = new AuthInterceptor(deps.tokens(), deps.clock(), denials);
+    PermissionInterceptor permissions = new PermissionInterceptor(denials);
     InetAddress[] addresses = InetAddress.getAllByName(host);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(addresses[0], port), credentials);
     if (port != 0) {

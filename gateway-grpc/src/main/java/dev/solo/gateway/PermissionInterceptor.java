@@ -50,6 +50,12 @@ final class PermissionInterceptor implements ServerInterceptor {
     }
   }
 
+  private final Denials denials;
+
+  PermissionInterceptor(Denials denials) {
+    this.denials = denials;
+  }
+
   private static void need(MethodDescriptor<?, ?> method, String permission) {
     REQUIRED.put(method.getFullMethodName(), request -> permission);
   }
@@ -67,9 +73,10 @@ final class PermissionInterceptor implements ServerInterceptor {
         String permission = rule == null ? null : rule.apply(message);
         if (permission == null || (!permission.isEmpty() && !allows(caller, permission))) {
           denied = true;
-          call.close(Status.PERMISSION_DENIED.withDescription(permission == null
-              ? "this method is not open to callers"
-              : "the token lacks the permission " + permission), new Metadata());
+          String reason = permission == null ? "this method is not open to callers" : "the token lacks the permission " + permission;
+          denials.record(caller.tenant(), caller.principal(), call.getMethodDescriptor().getFullMethodName(),
+              "PERMISSION_DENIED", reason, permission == null ? "" : permission, caller.grant().tokenId());
+          call.close(Status.PERMISSION_DENIED.withDescription(reason), new Metadata());
           return;
         }
         super.onMessage(message);

@@ -2,6 +2,12 @@ package dev.solo.gateway;
 
 import com.google.protobuf.ByteString;
 import dev.solo.api.Request;
+import dev.solo.capability.CapabilityManager;
+import dev.solo.capability.Grant;
+import dev.solo.capability.IssuedToken;
+import dev.solo.capability.Permission;
+import dev.solo.capability.TokenInfo;
+import dev.solo.eventstore.EventStore;
 import dev.solo.eventstore.EventFeed;
 import dev.solo.eventstore.EventFilter;
 import dev.solo.proto.v1.CallRequest;
@@ -56,6 +62,11 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -64,6 +75,7 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.pattern.StatusReply;
 
 /** {@code solo.v1.Solo}: every call acts as the caller's own tenant. Nothing here blocks. */
 final class SoloRpc extends SoloGrpc.SoloImplBase {
@@ -275,19 +287,120 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
     response.onError(Statuses.unimplemented("service logs", "issue: agents drive Solo through MCP"));
   }
 
+  /**
+   * Derives a token from the caller's: a subset of its permissions, expiring no later. The new
+   * token is shown once, in this response; the event records its id, never the token.
+   */
   @Override
   public void grant(GrantRequest request, StreamObserver<GrantResponse> response) {
-    response.onError(Statuses.unimplemented("grant", "issue: capabilities, identity, secrets"));
+    Caller caller = Keys.CALLER.get();
+    Set<String> permissions;
+    try {
+      if (request.getPermissionsList().isEmpty()) {
+        throw new IllegalArgumentException("name at least one permission (--perm)");
+      }
+      permissions = Permission.parseAll(request.getPermissionsList());
+    } catch (IllegalArgumentException e) {
+      response.onError(Statuses.invalid(e.getMessage()));
+      return;
+    }
+    if (request.getTtlMs() <= 0) {
+      response.onError(Statuses.invalid("a derived token needs a positive time to live (--ttl), got " + request.getTtlMs() + " ms"));
+      return;
+    }
+    Optional<Instant> expiresAt = Optional.of(deps.clock().instant().plusMillis(request.getTtlMs()));
+    Optional<String> refusal = Grant.attenuationRefusal(caller.grant(), permissions, expiresAt);
+    if (refusal.isPresent()) {
+      response.onError(Status.PERMISSION_DENIED.withDescription(refusal.get()).asRuntimeException());
+      return;
+    }
+    ask(deps.capabilities(), (ActorRef<StatusReply<IssuedToken>> replyTo) -> new CapabilityManager.Issue(
+            caller.tenant(), permissions, expiresAt, caller.grant().tokenId(), replyTo), ASK_TIMEOUT)
+        .thenCompose(reply -> reply.isSuccess()
+            ? audit(caller, "capability_granted", reply.getValue().grant().tokenId(), grantAttributes(reply.getValue().grant(),
+                request.getExplanation())).thenApply(event -> reply.getValue())
+            : CompletableFuture.failedFuture(Status.PERMISSION_DENIED.withDescription(reply.getError().getMessage()).asRuntimeException()))
+        .whenComplete((issued, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("grant", failure));
+            return;
+          }
+          response.onNext(GrantResponse.newBuilder()
+              .setToken(issued.token())
+              .setTokenId(issued.grant().tokenId())
+              .setExpiresUnixMs(issued.grant().expiresAt().map(Instant::toEpochMilli).orElse(0L))
+              .build());
+          response.onCompleted();
+        });
+  }
+
+  private static Map<String, String> grantAttributes(Grant grant, String explanation) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("token_id", grant.tokenId());
+    attributes.put("permissions", String.join(",", new TreeSet<>(grant.permissions())));
+    attributes.put("expires", grant.expiresAt().map(Instant::toString).orElse("never"));
+    attributes.put("parent", grant.parentId());
+    if (!explanation.isBlank()) {
+      attributes.put("explanation", explanation);
+    }
+    return attributes;
   }
 
   @Override
   public void listTokens(ListTokensRequest request, StreamObserver<ListTokensResponse> response) {
-    response.onError(Statuses.unimplemented("tokens", "issue: capabilities, identity, secrets"));
+    Caller caller = Keys.CALLER.get();
+    ask(deps.capabilities(), (ActorRef<List<TokenInfo>> replyTo) -> new CapabilityManager.ListTokens(caller.tenant(), replyTo),
+            ASK_TIMEOUT)
+        .whenComplete((tokens, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("tokens", failure));
+            return;
+          }
+          ListTokensResponse.Builder list = ListTokensResponse.newBuilder();
+          for (TokenInfo token : tokens) {
+            list.addTokens(dev.solo.proto.v1.TokenInfo.newBuilder()
+                .setTokenId(token.tokenId())
+                .addAllPermissions(new TreeSet<>(token.permissions()))
+                .setExpiresUnixMs(token.expiresAt().map(Instant::toEpochMilli).orElse(0L))
+                .setParentId(token.parentId())
+                .setRevoked(token.revoked()));
+          }
+          response.onNext(list.build());
+          response.onCompleted();
+        });
   }
 
+  /** Revokes a token of the caller's tenant and every token derived from it. */
   @Override
   public void revoke(RevokeRequest request, StreamObserver<RevokeResponse> response) {
-    response.onError(Statuses.unimplemented("revoke", "issue: capabilities, identity, secrets"));
+    Caller caller = Keys.CALLER.get();
+    ask(deps.capabilities(), (ActorRef<StatusReply<List<String>>> replyTo)
+            -> new CapabilityManager.Revoke(caller.tenant(), request.getTokenId(), replyTo), ASK_TIMEOUT)
+        .thenCompose(reply -> {
+          if (!reply.isSuccess()) {
+            return CompletableFuture.failedFuture(Statuses.notFound(reply.getError().getMessage()));
+          }
+          Map<String, String> attributes = new LinkedHashMap<>();
+          attributes.put("token_id", request.getTokenId());
+          attributes.put("revoked", String.join(",", reply.getValue()));
+          if (!request.getExplanation().isBlank()) {
+            attributes.put("explanation", request.getExplanation());
+          }
+          return audit(caller, "capability_revoked", request.getTokenId(), attributes).thenApply(event -> reply.getValue());
+        })
+        .whenComplete((revoked, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("revoke", failure));
+            return;
+          }
+          response.onNext(RevokeResponse.newBuilder().addAllRevokedIds(revoked).build());
+          response.onCompleted();
+        });
+  }
+
+  private CompletionStage<Event> audit(Caller caller, String type, String subject, Map<String, String> attributes) {
+    return EventStore.append(deps.events(), EventStore.draft(caller.tenant(), type, subject, attributes, caller.principal(), 0),
+        ASK_TIMEOUT, deps.system().scheduler());
   }
 
   @Override
