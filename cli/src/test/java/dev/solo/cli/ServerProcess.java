@@ -110,7 +110,9 @@ final class ServerProcess implements AutoCloseable {
   String logTail() {
     try {
       List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+      // The first errors say why; the last lines say where it ended.
+      List<String> errors = lines.stream().filter(line -> line.contains(" ERROR ") || line.contains("Exception:")).limit(10).toList();
+      return String.join("\n", errors) + "\n...\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

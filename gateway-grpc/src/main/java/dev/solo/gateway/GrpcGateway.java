@@ -67,8 +67,8 @@ public final class GrpcGateway {
       }
     }
     Server server = builder
-        .addService(ServerInterceptors.intercept(new SoloRpc(deps), permissions, auth))
-        .addService(ServerInterceptors.intercept(new AdminRpc(deps), permissions, auth))
+        .addService(MalformedRequests.guard(ServerInterceptors.intercept(new SoloRpc(deps), permissions, auth)))
+        .addService(MalformedRequests.guard(ServerInterceptors.intercept(new AdminRpc(deps), permissions, auth)))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
