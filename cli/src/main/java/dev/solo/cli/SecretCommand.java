@@ -1,10 +1,8 @@
 package dev.solo.cli;
 
 import dev.solo.client.SoloClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,30 +14,19 @@ import picocli.CommandLine.Parameters;
     subcommands = {SecretCommand.Put.class, SecretCommand.Ls.class, SecretCommand.Rm.class})
 final class SecretCommand {
 
-  /** {@code solo secret put NAME}. */
-  @Command(name = "put", description = "Store a secret; the value comes from --value, --from-file or standard input.")
+  /** {@code solo secret put NAME --value-file F}. */
+  @Command(name = "put", description = "Store a secret; the value comes from --value-file, or standard input without it.")
   static final class Put extends ClientCommand {
     @Parameters(paramLabel = "NAME", description = "Secret name.")
     String name;
 
-    @ArgGroup(exclusive = true)
-    Value value;
-
-    /** Where the value comes from. */
-    static final class Value {
-      @Option(names = "--value", paramLabel = "TEXT", description = "The value (visible in the process list; prefer a file).")
-      String text;
-
-      @Option(names = "--from-file", paramLabel = "FILE", description = "Read the value from a file.")
-      Path file;
-    }
+    // No option takes the value itself: it would show in the shell history and the process list.
+    @Option(names = "--value-file", paramLabel = "FILE", description = "Read the value from this file (else standard input).")
+    Path file;
 
     @Override
     int run(SoloClient client) throws Exception {
-      byte[] bytes =
-          value == null
-              ? System.in.readAllBytes()
-              : value.text != null ? value.text.getBytes(StandardCharsets.UTF_8) : Files.readAllBytes(value.file);
+      byte[] bytes = file == null ? System.in.readAllBytes() : Files.readAllBytes(file);
       client.putSecret(name, bytes);
       out().println("stored secret " + name);
       return 0;

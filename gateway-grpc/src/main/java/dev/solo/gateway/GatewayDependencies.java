@@ -3,6 +3,7 @@ package dev.solo.gateway;
 import dev.solo.capability.CapabilityManager;
 import dev.solo.capability.TokenIndex;
 import dev.solo.capability.pki.CertificateAuthority;
+import dev.solo.capability.vault.SecretVault;
 import dev.solo.eventstore.EventFeed;
 import dev.solo.eventstore.EventStore;
 import dev.solo.tenant.Registry;
@@ -23,6 +24,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param feed the event feed, for queries and follow
  * @param capabilities the capability manager
  * @param tokens the verified-token read view
+ * @param secrets the secrets vault
  * @param ca the certificate authority that issues tenant certificates
  * @param clock the kernel clock
  * @param limits the per-tenant limits
@@ -37,6 +39,7 @@ public record GatewayDependencies(
     EventFeed feed,
     ActorRef<CapabilityManager.Command> capabilities,
     TokenIndex tokens,
+    ActorRef<SecretVault.Command> secrets,
     CertificateAuthority ca,
     Clock clock,
     TenantRuntime.Limits limits,

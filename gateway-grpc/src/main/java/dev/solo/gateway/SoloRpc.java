@@ -7,6 +7,7 @@ import dev.solo.capability.Grant;
 import dev.solo.capability.IssuedToken;
 import dev.solo.capability.Permission;
 import dev.solo.capability.TokenInfo;
+import dev.solo.capability.vault.SecretVault;
 import dev.solo.eventstore.EventStore;
 import dev.solo.eventstore.EventFeed;
 import dev.solo.eventstore.EventFilter;
@@ -72,6 +73,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -106,6 +108,20 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
   @Override
   public void deploy(DeployRequest request, StreamObserver<DeployResponse> response) {
     Caller caller = Keys.CALLER.get();
+    // A service gets only capabilities its deployer holds: no widening through a deploy.
+    for (String grant : request.getGrantsList()) {
+      try {
+        Permission.parse(grant);
+      } catch (IllegalArgumentException e) {
+        response.onError(Statuses.invalid("--grant " + e.getMessage()));
+        return;
+      }
+      if (!caller.grant().allows(grant)) {
+        response.onError(Status.PERMISSION_DENIED
+            .withDescription("cannot grant " + grant + " to a service: the token does not hold it").asRuntimeException());
+        return;
+      }
+    }
     withTenant(caller, tenant -> AskPattern.<TenantSupervisor.Command, DeployOutcome>ask(
             tenant,
             replyTo -> new TenantSupervisor.Deploy(request.getService(), request.getFilesMap(), request.getGrantsList(),
@@ -403,19 +419,61 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
         ASK_TIMEOUT, deps.system().scheduler());
   }
 
+  /** Stores a secret of the caller's tenant, encrypted; the value is never in an event or a reply. */
   @Override
   public void putSecret(PutSecretRequest request, StreamObserver<PutSecretResponse> response) {
-    response.onError(Statuses.unimplemented("secrets", "issue: capabilities, identity, secrets"));
+    Caller caller = Keys.CALLER.get();
+    ask(deps.secrets(), (ActorRef<StatusReply<Done>> replyTo)
+            -> new SecretVault.Put(caller.tenant(), request.getName(), request.getValue().toByteArray(), replyTo), ASK_TIMEOUT)
+        .thenCompose(reply -> reply.isSuccess()
+            ? audit(caller, "secret_stored", request.getName(), Map.of("bytes", Integer.toString(request.getValue().size())))
+            : CompletableFuture.failedFuture(Statuses.invalid(reply.getError().getMessage())))
+        .whenComplete((event, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("put secret", failure));
+          } else {
+            response.onNext(PutSecretResponse.getDefaultInstance());
+            response.onCompleted();
+          }
+        });
   }
 
   @Override
   public void listSecrets(ListSecretsRequest request, StreamObserver<ListSecretsResponse> response) {
-    response.onError(Statuses.unimplemented("secrets", "issue: capabilities, identity, secrets"));
+    Caller caller = Keys.CALLER.get();
+    ask(deps.secrets(), (ActorRef<List<String>> replyTo) -> new SecretVault.ListNames(caller.tenant(), replyTo), ASK_TIMEOUT)
+        .whenComplete((names, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("list secrets", failure));
+          } else {
+            response.onNext(ListSecretsResponse.newBuilder().addAllNames(names).build());
+            response.onCompleted();
+          }
+        });
   }
 
   @Override
   public void deleteSecret(DeleteSecretRequest request, StreamObserver<DeleteSecretResponse> response) {
-    response.onError(Statuses.unimplemented("secrets", "issue: capabilities, identity, secrets"));
+    Caller caller = Keys.CALLER.get();
+    ask(deps.secrets(), (ActorRef<StatusReply<Boolean>> replyTo)
+            -> new SecretVault.Delete(caller.tenant(), request.getName(), replyTo), ASK_TIMEOUT)
+        .thenCompose(reply -> {
+          if (!reply.isSuccess()) {
+            return CompletableFuture.failedFuture(Statuses.invalid(reply.getError().getMessage()));
+          }
+          if (!reply.getValue()) {
+            return CompletableFuture.failedFuture(Statuses.notFound("no secret " + request.getName() + "; see solo secret ls"));
+          }
+          return audit(caller, "secret_revoked", request.getName(), Map.of());
+        })
+        .whenComplete((event, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("delete secret", failure));
+          } else {
+            response.onNext(DeleteSecretResponse.getDefaultInstance());
+            response.onCompleted();
+          }
+        });
   }
 
   // ---- helpers of this class ----

@@ -11,6 +11,8 @@ import dev.solo.capability.TokenInfo;
 import dev.solo.capability.pki.CertificateAuthority;
 import dev.solo.capability.pki.IssuedCertificate;
 import dev.solo.capability.pki.ServerCertificate;
+import dev.solo.capability.vault.MasterKey;
+import dev.solo.capability.vault.SecretVault;
 import dev.solo.client.Credentials;
 import dev.solo.deploy.ArtifactStore;
 import dev.solo.deploy.DeployLimits;
@@ -95,8 +97,9 @@ public final class Kernel {
   private int serve(DataDirectory data) throws Exception {
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(data.pki());
     ServerCertificate serverCertificate = ca.ensureServerCertificate();
+    MasterKey masterKey = MasterKey.loadOrCreate(data.pki().resolve("master.key"));
     ActorSystem<SoloGuardian.Command> system =
-        ActorSystem.create(SoloGuardian.create(clock), "solo", pekkoConfig(data));
+        ActorSystem.create(SoloGuardian.create(clock, masterKey), "solo", pekkoConfig(data));
     KvStore kv = null;
     TenantThreads tenantThreads = null;
     try {
@@ -104,6 +107,7 @@ public final class Kernel {
       refs.feed().recovered().toCompletableFuture().get(settings.bootTimeout().toMillis(), TimeUnit.MILLISECONDS);
       // A command is answered only after recovery: this waits until the tokens are back.
       ask(refs.capabilities(), (ActorRef<List<TokenInfo>> replyTo) -> new CapabilityManager.ListTokens("", replyTo), system);
+      ask(refs.secrets(), (ActorRef<List<String>> replyTo) -> new SecretVault.ListNames("", replyTo), system);
 
       kv = KvStore.open(data.kv());
       tenantThreads = new TenantThreads(settings.tenantThreads());
@@ -114,6 +118,7 @@ public final class Kernel {
           kv,
           refs.events(),
           refs.registry(),
+          refs.secrets(),
           tenantThreads,
           system.dispatchers().lookup(DispatcherSelector.fromConfig("solo.deploy-dispatcher")),
           clock,
@@ -126,7 +131,7 @@ public final class Kernel {
           .toCompletableFuture().get();
 
       GatewayDependencies deps = new GatewayDependencies(system, tenants, refs.registry(), refs.events(), refs.feed(),
-          refs.capabilities(), refs.tokens(), ca, clock, settings.limits(), settings.clientCertificateLifetime(),
+          refs.capabilities(), refs.tokens(), refs.secrets(), ca, clock, settings.limits(), settings.clientCertificateLifetime(),
           () -> requestStop("admin shutdown"));
       GrpcGateway gateway = GrpcGateway.start(settings.bind(), settings.port(),
           new GrpcGateway.Tls(serverCertificate.certificateFile(), serverCertificate.privateKeyFile(), ca.caCertificateFile()),

@@ -2,6 +2,7 @@ package dev.solo.kernel;
 
 import dev.solo.tenant.TenantRuntime;
 import dev.solo.tenant.TenantsSupervisor;
+import dev.solo.capability.vault.MasterKey;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -27,13 +28,13 @@ final class SoloGuardian extends AbstractBehavior<SoloGuardian.Command> {
   private final ActorRef<SystemSupervisor.Command> system;
   private ActorRef<TenantsSupervisor.Command> tenants;
 
-  static Behavior<Command> create(Clock clock) {
-    return Behaviors.setup(context -> new SoloGuardian(context, clock));
+  static Behavior<Command> create(Clock clock, MasterKey masterKey) {
+    return Behaviors.setup(context -> new SoloGuardian(context, clock, masterKey));
   }
 
-  private SoloGuardian(ActorContext<Command> context, Clock clock) {
+  private SoloGuardian(ActorContext<Command> context, Clock clock, MasterKey masterKey) {
     super(context);
-    this.system = context.spawn(SystemSupervisor.create(clock), "system");
+    this.system = context.spawn(SystemSupervisor.create(clock, masterKey), "system");
   }
 
   @Override

@@ -2,6 +2,8 @@ package dev.solo.kernel;
 
 import dev.solo.capability.CapabilityManager;
 import dev.solo.capability.TokenIndex;
+import dev.solo.capability.vault.MasterKey;
+import dev.solo.capability.vault.SecretVault;
 import dev.solo.eventstore.EventFeed;
 import dev.solo.eventstore.EventStore;
 import dev.solo.tenant.Registry;
@@ -32,15 +34,16 @@ final class SystemSupervisor extends AbstractBehavior<SystemSupervisor.Command> 
       EventFeed feed,
       ActorRef<Registry.Command> registry,
       ActorRef<CapabilityManager.Command> capabilities,
-      TokenIndex tokens) {}
+      TokenIndex tokens,
+      ActorRef<SecretVault.Command> secrets) {}
 
   private final SystemRefs refs;
 
-  static Behavior<Command> create(Clock clock) {
-    return Behaviors.setup(context -> new SystemSupervisor(context, clock));
+  static Behavior<Command> create(Clock clock, MasterKey masterKey) {
+    return Behaviors.setup(context -> new SystemSupervisor(context, clock, masterKey));
   }
 
-  private SystemSupervisor(ActorContext<Command> context, Clock clock) {
+  private SystemSupervisor(ActorContext<Command> context, Clock clock, MasterKey masterKey) {
     super(context);
     EventFeed feed = new EventFeed(context.getSystem());
     TokenIndex tokens = new TokenIndex();
@@ -48,7 +51,8 @@ final class SystemSupervisor extends AbstractBehavior<SystemSupervisor.Command> 
     ActorRef<Registry.Command> registry = context.spawn(backoff(Registry.create()), "registry");
     ActorRef<CapabilityManager.Command> capabilities =
         context.spawn(backoff(CapabilityManager.create(tokens, clock)), "capabilities");
-    this.refs = new SystemRefs(events, feed, registry, capabilities, tokens);
+    ActorRef<SecretVault.Command> secrets = context.spawn(backoff(SecretVault.create(masterKey, clock)), "secrets");
+    this.refs = new SystemRefs(events, feed, registry, capabilities, tokens, secrets);
   }
 
   private static <T> Behavior<T> backoff(Behavior<T> behavior) {

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -96,9 +97,9 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
    *
    * @param restoreState whether to restore the state saved at the last graceful stop
    */
-  public static Behavior<Command> create(
-      TenantRuntime runtime, ServiceKey key, int version, String artifactHash, boolean restoreState, ActorRef<Lifecycle> parent) {
-    return Behaviors.setup(context -> new ServiceActor(context, runtime, key, version, artifactHash, restoreState, parent));
+  public static Behavior<Command> create(TenantRuntime runtime, ServiceKey key, int version, String artifactHash,
+      Set<String> grants, boolean restoreState, ActorRef<Lifecycle> parent) {
+    return Behaviors.setup(context -> new ServiceActor(context, runtime, key, version, artifactHash, grants, restoreState, parent));
   }
 
   private ServiceActor(
@@ -107,6 +108,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
       ServiceKey key,
       int version,
       String artifactHash,
+      Set<String> grants,
       boolean restoreState,
       ActorRef<Lifecycle> parent) {
     super(context);
@@ -115,7 +117,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
     this.key = key;
     this.version = version;
     this.parent = parent;
-    ServiceContext serviceContext = new ServiceContext(key, version, runtime, context.getSystem().scheduler());
+    ServiceContext serviceContext = new ServiceContext(key, version, grants, runtime, context.getSystem().scheduler());
     CompletableFuture<Started> started = CompletableFuture
         .supplyAsync(() -> load(artifactHash), runtime.deployExecutor())
         .thenCompose(loader -> runtime.tenantCode().run(limits.budget(), "start of " + key + " v" + version,

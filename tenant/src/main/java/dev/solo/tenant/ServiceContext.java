@@ -5,12 +5,16 @@ import dev.solo.api.Kv;
 import dev.solo.api.Log;
 import dev.solo.api.Reply;
 import dev.solo.api.Request;
+import dev.solo.capability.Names;
+import dev.solo.capability.Permission;
+import dev.solo.capability.vault.SecretVault;
 import dev.solo.eventstore.EventStore;
 import dev.solo.proto.v1.Event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,15 +39,17 @@ final class ServiceContext implements Context {
 
   private final ServiceKey key;
   private final int version;
+  private final Set<String> grants;
   private final TenantRuntime runtime;
   private final Scheduler scheduler;
   private final Kv kv;
   private final Log log;
   private volatile Instant callDeadline;
 
-  ServiceContext(ServiceKey key, int version, TenantRuntime runtime, Scheduler scheduler) {
+  ServiceContext(ServiceKey key, int version, Set<String> grants, TenantRuntime runtime, Scheduler scheduler) {
     this.key = key;
     this.version = version;
+    this.grants = Set.copyOf(grants);
     this.runtime = runtime;
     this.scheduler = scheduler;
     this.kv = runtime.kv().kv(key.tenant(), key.service());
@@ -156,9 +162,39 @@ final class ServiceContext implements Context {
     return runtime.clock().millis();
   }
 
+  /**
+   * Reads a secret of this tenant, only if the service was deployed with {@code secret.read:NAME}
+   * or {@code secret.read:*}. Every read, allowed or not, is an event; the value never is.
+   */
   @Override
   public Optional<String> secret(String name) {
-    throw new UnsupportedOperationException("secrets are not available yet in this version of Solo");
+    if (name == null) {
+      throw new NullPointerException("name");
+    }
+    if (!Names.isValidSecret(name)) {
+      throw new IllegalArgumentException("not a secret name: " + (name.length() > 64 ? name.substring(0, 64) + "..." : name));
+    }
+    if (!Permission.implies(grants, "secret.read:" + name)) {
+      recordSecretAccess("secret_access_denied", name, Map.of("reason", "the service was not deployed with secret.read:" + name));
+      return Optional.empty();
+    }
+    Duration timeout = Duration.ofSeconds(10);
+    Optional<byte[]> value = await(
+        AskPattern.<SecretVault.Command, Optional<byte[]>>ask(
+                runtime.secrets(), replyTo -> new SecretVault.Get(key.tenant(), name, replyTo), timeout, scheduler)
+            .toCompletableFuture(),
+        timeout,
+        "read secret " + name);
+    recordSecretAccess("secret_accessed", name, Map.of("found", Boolean.toString(value.isPresent())));
+    return value.map(bytes -> new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Appended without waiting: an access log must not slow the call down. */
+  private void recordSecretAccess(String type, String name, Map<String, String> attributes) {
+    Map<String, String> all = new java.util.LinkedHashMap<>(attributes);
+    all.put("service", key.service());
+    EventStore.append(runtime.events(), EventStore.draft(key.tenant(), type, name, all, "service:" + key, 0),
+        Duration.ofSeconds(10), scheduler);
   }
 
   private static <T> T await(java.util.concurrent.CompletableFuture<T> future, Duration timeout, String what) {

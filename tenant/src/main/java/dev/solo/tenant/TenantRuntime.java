@@ -1,5 +1,6 @@
 package dev.solo.tenant;
 
+import dev.solo.capability.vault.SecretVault;
 import dev.solo.deploy.ArtifactStore;
 import dev.solo.deploy.DeployPipeline;
 import dev.solo.eventstore.EventStore;
@@ -18,6 +19,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param kv the durable key-value and snapshot store
  * @param events the event store
  * @param registry the registry of live services
+ * @param secrets the secrets vault, read by services through {@code ctx.secret}
  * @param tenantCode the threads that run tenant code under its budgets, and nothing else
  * @param deployExecutor the executor that compiles and verifies submitted code
  * @param clock the kernel clock
@@ -31,6 +33,7 @@ public record TenantRuntime(
     KvStore kv,
     ActorRef<EventStore.Command> events,
     ActorRef<Registry.Command> registry,
+    ActorRef<SecretVault.Command> secrets,
     TenantThreads tenantCode,
     Executor deployExecutor,
     Clock clock,

@@ -214,7 +214,7 @@ public final class TenantSupervisor
     ServiceKey key = ServiceKey.of(tenant, deploy.service());
     // A fresh deploy starts clean: a snapshot saved by a killed incarnation is not restored.
     ActorRef<ServiceActor.Command> ref = context.spawn(
-        ServiceActor.create(runtime, key, version, accepted.artifact().hash(), false, lifecycleAdapter),
+        ServiceActor.create(runtime, key, version, accepted.artifact().hash(), Set.copyOf(deploy.grants()), false, lifecycleAdapter),
         deploy.service() + "-v" + version);
     children.put(deploy.service(), new Child(version, ref, "starting"));
     starting.put(deploy.service(), new Starting(deploy, version, accepted.artifact().hash(), accepted.artifact().entryClass()));
@@ -386,8 +386,8 @@ public final class TenantSupervisor
       if (!entry.killed()) {
         ServiceDeployed latest = entry.latest();
         ActorRef<ServiceActor.Command> ref = context.spawn(
-            ServiceActor.create(runtime, ServiceKey.of(tenant, name), latest.getVersion(), latest.getArtifactHash(), true,
-                lifecycleAdapter),
+            ServiceActor.create(runtime, ServiceKey.of(tenant, name), latest.getVersion(), latest.getArtifactHash(),
+                Set.copyOf(latest.getGrantsList()), true, lifecycleAdapter),
             name + "-v" + latest.getVersion());
         children.put(name, new Child(latest.getVersion(), ref, "starting"));
         recovering.add(name);

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.solo.api.Request;
+import dev.solo.capability.vault.MasterKey;
+import dev.solo.capability.vault.SecretVault;
 import dev.solo.deploy.ArtifactStore;
 import dev.solo.deploy.DeployLimits;
 import dev.solo.deploy.DeployPipeline;
@@ -108,8 +110,10 @@ class TenantSupervisorTest {
     feed.recovered().toCompletableFuture().get(10, TimeUnit.SECONDS);
     ActorRef<Registry.Command> registry = kit.spawn(Registry.create(), "registry");
     ArtifactStore artifacts = new ArtifactStore(data.resolve("artifacts"));
+    ActorRef<SecretVault.Command> secrets =
+        kit.spawn(SecretVault.create(MasterKey.loadOrCreate(data.resolve("master.key")), Clock.systemUTC()), "secrets");
     TenantRuntime runtime = new TenantRuntime(new DeployPipeline(artifacts, DeployLimits.defaults()), artifacts, kv, events,
-        registry, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), Map.of(), loaders);
+        registry, secrets, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), Map.of(), loaders);
     ActorRef<TenantsSupervisor.Command> tenants = kit.spawn(TenantsSupervisor.create(runtime), "tenants");
     ask(tenants, TenantsSupervisor.AwaitReady::new);
     return new Running(tenants, registry, feed);
