@@ -92,9 +92,14 @@ class AuthenticationTest {
   @Test
   void laterIssuesAnswerUnimplementedWithAClearMessage() {
     try (SoloClient client = SoloClient.connect(acme)) {
-      SoloException swap = assertThrows(SoloException.class, () -> client.versions("counter"));
+      assertEquals(Status.Code.NOT_FOUND, assertThrows(SoloException.class, () -> client.versions("ghost")).code(),
+          "a service that does not exist is NOT_FOUND first");
+      client.deploy("echo", java.util.List.of(java.nio.file.Path.of("..", "examples", "echo", "Echo.java")));
+      SoloException swap = assertThrows(SoloException.class, () -> client.versions("echo"));
       assertEquals(Status.Code.UNIMPLEMENTED, swap.code());
       assertTrue(swap.reason().startsWith("version history is not implemented yet"), swap.reason());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

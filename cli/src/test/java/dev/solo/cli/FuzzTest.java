@@ -8,31 +8,17 @@ import com.google.protobuf.ByteString;
 import dev.solo.client.Credentials;
 import dev.solo.client.ServiceInfo;
 import dev.solo.client.SoloClient;
-import dev.solo.proto.v1.AdminGrpc;
 import dev.solo.proto.v1.CallRequest;
 import dev.solo.proto.v1.DeployRequest;
 import dev.solo.proto.v1.EventsRequest;
-import dev.solo.proto.v1.SoloGrpc;
-import io.grpc.CallCredentials;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
-import io.grpc.Grpc;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -55,62 +41,9 @@ class FuzzTest {
 
   @TempDir Path work;
 
-  /** A method of the API with the raw bytes of its requests and replies. */
-  private record RawMethod(MethodDescriptor<byte[], byte[]> descriptor, boolean admin) {}
-
-  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  };
-
-  private static List<RawMethod> methods() {
-    List<RawMethod> methods = new ArrayList<>();
-    for (var method : SoloGrpc.getServiceDescriptor().getMethods()) {
-      methods.add(new RawMethod(raw(method), false));
-    }
-    for (var method : AdminGrpc.getServiceDescriptor().getMethods()) {
-      // Shutdown parses from almost any bytes; fuzzing it as the admin would only stop the server.
-      methods.add(new RawMethod(raw(method), !method.getFullMethodName().endsWith("/Shutdown")));
-    }
-    return methods;
-  }
-
-  private static MethodDescriptor<byte[], byte[]> raw(MethodDescriptor<?, ?> method) {
-    return MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(method.getType())
-        .setFullMethodName(method.getFullMethodName())
-        .setRequestMarshaller(RAW)
-        .setResponseMarshaller(RAW)
-        .build();
-  }
-
-  private static ManagedChannel channel(Credentials credentials) throws Exception {
-    TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder()
-        .keyManager(new ByteArrayInputStream(credentials.cert().getBytes(UTF_8)), new ByteArrayInputStream(credentials.key().getBytes(UTF_8)))
-        .trustManager(new ByteArrayInputStream(credentials.ca().getBytes(UTF_8)));
-    return Grpc.newChannelBuilder(credentials.server(), tls.build()).build();
-  }
-
-  private static CallCredentials bearer(String token) {
-    return new CallCredentials() {
-      @Override
-      public void applyRequestMetadata(RequestInfo info, java.util.concurrent.Executor executor, MetadataApplier applier) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        applier.apply(headers);
-      }
-    };
+  /** Shutdown parses from almost any bytes; fuzzing it as the admin would only stop the server. */
+  private static boolean adminMayFuzz(MethodDescriptor<byte[], byte[]> method) {
+    return method.getFullMethodName().startsWith("solo.v1.Admin/") && !method.getFullMethodName().endsWith("/Shutdown");
   }
 
   /** Valid requests to mutate: the fuzzer starts from shapes the server knows. */
@@ -155,11 +88,11 @@ class FuzzTest {
         client.call("counter", "increment", "41".getBytes(UTF_8));
       }
 
-      List<RawMethod> methods = methods();
+      List<MethodDescriptor<byte[], byte[]>> methods = RawCalls.methods();
       List<byte[]> seeds = seeds(counterSource);
       Map<Status.Code, AtomicInteger> outcomes = new ConcurrentHashMap<>();
-      ManagedChannel tenantChannel = channel(globex);
-      ManagedChannel adminChannel = channel(admin);
+      RawCalls tenantCalls = new RawCalls(globex);
+      RawCalls adminCalls = new RawCalls(admin);
       ExecutorService fuzzers = Executors.newFixedThreadPool(8);
       try {
         List<Future<?>> running = new ArrayList<>();
@@ -167,12 +100,11 @@ class FuzzTest {
           Random random = new Random(SEED + worker);
           running.add(fuzzers.submit(() -> {
             for (int i = 0; i < REQUESTS / 8; i++) {
-              RawMethod method = methods.get(random.nextInt(methods.size()));
-              boolean asAdmin = method.admin() && random.nextBoolean();
-              CallOptions options = CallOptions.DEFAULT
-                  .withCallCredentials(bearer(asAdmin ? admin.token() : globex.token()))
-                  .withDeadlineAfter(10, TimeUnit.SECONDS);
-              Status.Code code = send(asAdmin ? adminChannel : tenantChannel, method.descriptor(), options, payload(random, seeds));
+              MethodDescriptor<byte[], byte[]> method = methods.get(random.nextInt(methods.size()));
+              boolean asAdmin = adminMayFuzz(method) && random.nextBoolean();
+              Status.Code code = asAdmin
+                  ? adminCalls.call(method, payload(random, seeds), admin.token())
+                  : tenantCalls.call(method, payload(random, seeds), globex.token());
               outcomes.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
             }
             return null;
@@ -195,35 +127,15 @@ class FuzzTest {
           "the server stayed up throughout: " + outcomes);
 
       // Healthy, and acme's data is as it was.
-      HealthCheckResponse health = HealthGrpc.newBlockingStub(tenantChannel)
-          .withCallCredentials(bearer(globex.token()))
-          .check(HealthCheckRequest.getDefaultInstance());
+      HealthCheckResponse health = HealthGrpc.newBlockingStub(tenantCalls.channel()).check(HealthCheckRequest.getDefaultInstance());
       assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
-      tenantChannel.shutdownNow();
-      adminChannel.shutdownNow();
+      tenantCalls.close();
+      adminCalls.close();
       try (SoloClient client = SoloClient.connect(acme)) {
         assertEquals("41", client.call("counter", "get", new byte[0]).text());
         assertEquals(List.of("counter"), client.listServices().stream().map(ServiceInfo::name).toList());
       }
       assertTrue(server.logTail().lines().noneMatch(line -> line.contains("OutOfMemoryError")), server.logTail());
-    }
-  }
-
-  private static Status.Code send(ManagedChannel channel, MethodDescriptor<byte[], byte[]> method, CallOptions options, byte[] request) {
-    ClientCall<byte[], byte[]> call = channel.newCall(method, options);
-    try {
-      if (method.getType() == MethodDescriptor.MethodType.UNARY) {
-        ClientCalls.blockingUnaryCall(call, request);
-      } else {
-        Iterator<byte[]> replies = ClientCalls.blockingServerStreamingCall(call, request);
-        for (int i = 0; i < 5 && replies.hasNext(); i++) {
-          replies.next();
-        }
-        call.cancel("enough", null);
-      }
-      return Status.Code.OK;
-    } catch (StatusRuntimeException e) {
-      return e.getStatus().getCode() == Status.Code.CANCELLED ? Status.Code.OK : e.getStatus().getCode();
     }
   }
 }

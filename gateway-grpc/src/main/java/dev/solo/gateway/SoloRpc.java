@@ -276,31 +276,45 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
     stream.setOnCancelHandler(subscription::close);
   }
 
-  // ---- later issues ----
+  // ---- later issues: the service must exist (else NOT_FOUND, as everywhere), then UNIMPLEMENTED ----
 
   @Override
   public void swap(SwapRequest request, StreamObserver<SwapResponse> response) {
-    response.onError(Statuses.unimplemented("hot swap", "issue: hot swap with state transfer"));
+    unimplementedFor(request.getService(), "hot swap", "issue: hot swap with state transfer", response);
   }
 
   @Override
   public void rollback(RollbackRequest request, StreamObserver<SwapResponse> response) {
-    response.onError(Statuses.unimplemented("rollback", "issue: hot swap with state transfer"));
+    unimplementedFor(request.getService(), "rollback", "issue: hot swap with state transfer", response);
   }
 
   @Override
   public void versions(VersionsRequest request, StreamObserver<VersionsResponse> response) {
-    response.onError(Statuses.unimplemented("version history", "issue: hot swap with state transfer"));
+    unimplementedFor(request.getService(), "version history", "issue: hot swap with state transfer", response);
   }
 
   @Override
   public void describe(DescribeRequest request, StreamObserver<DescribeResponse> response) {
-    response.onError(Statuses.unimplemented("describe", "issue: agents drive Solo through MCP"));
+    unimplementedFor(request.getService(), "describe", "issue: agents drive Solo through MCP", response);
   }
 
   @Override
   public void getLogs(GetLogsRequest request, StreamObserver<GetLogsResponse> response) {
-    response.onError(Statuses.unimplemented("service logs", "issue: agents drive Solo through MCP"));
+    unimplementedFor(request.getService(), "service logs", "issue: agents drive Solo through MCP", response);
+  }
+
+  private void unimplementedFor(String service, String what, String issue, StreamObserver<?> response) {
+    Caller caller = Keys.CALLER.get();
+    withTenant(caller, tenant -> ask(tenant, TenantSupervisor.ListServices::new, ASK_TIMEOUT))
+        .whenComplete((views, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal(what, failure));
+          } else if (views.stream().noneMatch(view -> view.name().equals(service))) {
+            response.onError(Statuses.notFound("no service " + service + "; see solo list"));
+          } else {
+            response.onError(Statuses.unimplemented(what, issue));
+          }
+        });
   }
 
   /**
