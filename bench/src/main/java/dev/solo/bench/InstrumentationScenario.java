@@ -46,7 +46,12 @@ final class InstrumentationScenario implements Bench.Scenario {
     }
     Map<String, String> files = Map.of("Crunch.java", source);
     Path store = Files.createTempDirectory("solo-bench");
-    DeployPipeline pipeline = new DeployPipeline(new ArtifactStore(store), DeployLimits.defaults());
+    try (DeployPipeline pipeline = new DeployPipeline(new ArtifactStore(store), DeployLimits.defaults())) {
+      return run(out, files, pipeline);
+    }
+  }
+
+  private Map<String, Object> run(PrintStream out, Map<String, String> files, DeployPipeline pipeline) throws Exception {
     DeployResult result = pipeline.deploy("bench", files);
     if (!(result instanceof DeployResult.Accepted accepted)) {
       throw new IllegalStateException("the benchmark service was refused: " + result);

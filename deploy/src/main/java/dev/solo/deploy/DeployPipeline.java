@@ -19,25 +19,35 @@ import org.objectweb.asm.MethodTooLargeException;
  * allowlist; what the instrumenter made of it is verified again against
  * {@link Instrumentation#allowlist()}, which admits the budget checks too. The first pass that
  * finds a problem stops the deploy, and nothing is stored unless every pass succeeds.
- * Thread-safe; {@link #deploy} never runs tenant code, is bounded in time by the source caps and
- * the compile time limit, and turns any failure of its own (but running out of memory) into a
- * finding with rule {@code INTERNAL}.
+ * javac runs in worker JVMs with a heap of their own ({@link CompileWorkerLimits}), so a
+ * submission that makes javac use gigabytes costs a worker, not this JVM; {@link #close} ends
+ * them. Thread-safe; {@link #deploy} never runs tenant code, is bounded in time by the source caps,
+ * the compile time limit and the wait for a free worker, and turns any failure of its own (but
+ * running out of memory) into a finding with rule {@code INTERNAL}.
  */
-public final class DeployPipeline {
+public final class DeployPipeline implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(DeployPipeline.class.getName());
 
   private final ArtifactStore store;
   private final SourceRules sourceRules;
-  private final InMemoryCompiler compiler;
+  private final SourceCompiler compiler;
   private final BytecodeVerifier verifier;
   private final Instrumenter instrumenter;
   private final BytecodeVerifier instrumentedVerifier;
 
-  /** Creates a pipeline that stores accepted artifacts in {@code store}. */
+  /**
+   * Creates a pipeline that stores accepted artifacts in {@code store}. Its compile workers start
+   * with the first deploy; {@link #close} ends them.
+   */
   public DeployPipeline(ArtifactStore store, DeployLimits limits) {
+    this(store, limits, new ForkedCompiler(limits));
+  }
+
+  /** Creates a pipeline whose compile pass is {@code compiler}, which {@link #close} closes. */
+  DeployPipeline(ArtifactStore store, DeployLimits limits, SourceCompiler compiler) {
     this.store = Objects.requireNonNull(store, "store");
     this.sourceRules = new SourceRules(limits.source());
-    this.compiler = new InMemoryCompiler(limits.compileTimeout());
+    this.compiler = Objects.requireNonNull(compiler, "compiler");
     this.verifier = new BytecodeVerifier(Allowlist.standard());
     this.instrumenter = Instrumenter.budgets();
     this.instrumentedVerifier = new BytecodeVerifier(Instrumentation.allowlist());
@@ -75,6 +85,15 @@ public final class DeployPipeline {
       throw new ServiceLoadException("artifact " + hash + " could not be read", e);
     }
     return new ServiceClassLoader(tenant, version, artifact);
+  }
+
+  /**
+   * Ends the compile workers, busy ones too; a deploy after this is refused with {@code INTERNAL}.
+   * Stored artifacts stay loadable with {@link #load}. Idempotent.
+   */
+  @Override
+  public void close() {
+    compiler.close();
   }
 
   private DeployResult runPasses(Map<String, String> files) throws IOException, InterruptedException {

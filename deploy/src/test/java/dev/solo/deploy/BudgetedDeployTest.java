@@ -25,16 +25,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the pipeline stores is instrumented: it runs only inside a budget, and the budget holds. */
 class BudgetedDeployTest {
   private static final Duration DEADLINE = Duration.ofSeconds(20);
 
+  @RegisterExtension static final SharedCompiler COMPILER = new SharedCompiler();
   @TempDir Path store;
 
   private DeployPipeline pipeline() {
-    return new DeployPipeline(new ArtifactStore(store), DeployLimits.defaults());
+    return COMPILER.pipeline(store);
   }
 
   private ServiceClassLoader deploy(Map<String, String> files) throws ServiceLoadException {

@@ -4,6 +4,7 @@ import static dev.solo.deploy.Submission.accepted;
 import static dev.solo.deploy.Submission.file;
 import static dev.solo.deploy.Submission.findings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,20 +21,25 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class DeployPipelineTest {
+  @RegisterExtension static final SharedCompiler COMPILER = new SharedCompiler();
   @TempDir Path store;
 
   private DeployPipeline pipeline() {
-    return new DeployPipeline(new ArtifactStore(store), DeployLimits.defaults());
+    return COMPILER.pipeline(store);
   }
 
   @ParameterizedTest
@@ -106,9 +112,28 @@ class DeployPipelineTest {
   @Test
   void compileThatRunsPastItsTimeLimitIsRefused() {
     DeployLimits limits = new DeployLimits(SourceLimits.defaults(), Duration.ofMillis(1));
-    DeployPipeline pipeline = new DeployPipeline(new ArtifactStore(store), limits);
+    try (DeployPipeline pipeline = new DeployPipeline(new ArtifactStore(store), limits)) {
+      assertEquals(List.of("COMPILE-TIMEOUT: compiling took longer than 1 ms and was stopped"),
+          findings(pipeline.deploy("acme", Submission.example("counter"))));
+    }
+  }
 
-    assertEquals(List.of("COMPILE-TIMEOUT: compiling took longer than 1 ms and was stopped"),
+  @Test
+  void closingThePipelineEndsItsCompileWorkers() throws Exception {
+    Set<ProcessHandle> before = children();
+    DeployPipeline pipeline = new DeployPipeline(new ArtifactStore(store), DeployLimits.defaults());
+    accepted(pipeline.deploy("acme", Submission.example("counter")));
+    Set<ProcessHandle> workers = children();
+    workers.removeAll(before);
+    assertEquals(1, workers.size(), () -> "compile workers: " + workers);
+
+    pipeline.close();
+
+    for (ProcessHandle worker : workers) {
+      worker.onExit().get(10, TimeUnit.SECONDS);
+      assertFalse(worker.isAlive(), () -> "compile worker " + worker.pid() + " outlived its pipeline");
+    }
+    assertEquals(List.of("INTERNAL: the server could not finish this deploy; nothing was stored"),
         findings(pipeline.deploy("acme", Submission.example("counter"))));
   }
 
@@ -211,6 +236,10 @@ class DeployPipelineTest {
     ServiceLoadException e = assertThrows(
         ServiceLoadException.class, () -> pipeline().load("acme", 1, hash));
     assertEquals("no artifact is stored with hash " + hash, e.getMessage());
+  }
+
+  private static Set<ProcessHandle> children() {
+    return ProcessHandle.current().children().filter(ProcessHandle::isAlive).collect(Collectors.toSet());
   }
 
   private List<String> storedFiles() throws IOException {

@@ -12,10 +12,12 @@ import dev.solo.hardening.budget.Meter;
 import dev.solo.hardening.SourceLimits;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +34,7 @@ class SandboxTest {
       "}",
       "");
 
+  @RegisterExtension static final SharedCompiler COMPILER = new SharedCompiler();
   @TempDir Path store;
 
   /** Deploys {@code Bad.java}: four lines of header, so the first line of {@code members} is line 5. */
@@ -47,7 +50,7 @@ class SandboxTest {
   }
 
   private DeployPipeline pipeline() {
-    return new DeployPipeline(new ArtifactStore(store), DeployLimits.defaults());
+    return COMPILER.pipeline(store);
   }
 
   /** Deploys {@code Bad.java} made of {@code members}, and calls it once with a budget; {@return its reply text} */
@@ -1907,21 +1910,44 @@ class SandboxTest {
    */
   @Test
   void refusesACompileTimeInferenceBomb() {
-    DeployPipeline pipeline = new DeployPipeline(new ArtifactStore(store),
-        new DeployLimits(SourceLimits.defaults(), Duration.ofSeconds(1)));
-    accepted(pipeline.deploy("acme", Map.of("Bad.java", SERVICE)));
-    String bomb = "1";
-    for (int i = 0; i < 19; i++) {
-      bomb = "twice(" + bomb + ")";
-    }
+    try (DeployPipeline pipeline = new DeployPipeline(new ArtifactStore(store),
+        new DeployLimits(SourceLimits.defaults(), Duration.ofSeconds(1)))) {
+      accepted(pipeline.deploy("acme", Map.of("Bad.java", SERVICE)));
+      String bomb = "1";
+      for (int i = 0; i < 19; i++) {
+        bomb = "twice(" + bomb + ")";
+      }
 
-    assertEquals(
-        List.of("COMPILE-TIMEOUT: compiling took longer than 1000 ms and was stopped"),
-        findings(pipeline.deploy("acme", Submission.file("Bad.java", badJava(
-            "  static <T> Map<T, T> twice(T t) { return Map.of(t, t); }",
-            HANDLE,
-            "    return Reply.ok(\"\" + " + bomb + ");",
-            "  }")))));
+      assertEquals(
+          List.of("COMPILE-TIMEOUT: compiling took longer than 1000 ms and was stopped"),
+          findings(pipeline.deploy("acme", Submission.file("Bad.java", badJava(
+              "  static <T> Map<T, T> twice(T t) { return Map.of(t, t); }",
+              HANDLE,
+              "    return Reply.ok(\"\" + " + bomb + ");",
+              "  }")))));
+    }
+  }
+
+  /**
+   * Maps of maps, each level doubling the type javac must write down: under 1 KB of source that
+   * makes javac want gigabytes of heap. It runs out of the compile worker's heap, not the server's.
+   */
+  @Test
+  void refusesACompileMemoryBomb() {
+    DeployLimits limits = new DeployLimits(SourceLimits.defaults(), Duration.ofSeconds(120),
+        new CompileWorkerLimits(1, 128, 500, Duration.ofSeconds(60), Duration.ofSeconds(60)));
+    List<String> members = new ArrayList<>(List.of(HANDLE, "    var v0 = Map.of(1, 1);"));
+    for (int i = 1; i <= 24; i++) {
+      members.add("    var v" + i + " = Map.of(v" + (i - 1) + ", v" + (i - 1) + ");");
+    }
+    members.addAll(List.of("    return Reply.ok(\"\");", "  }"));
+
+    try (DeployPipeline pipeline = new DeployPipeline(new ArtifactStore(store), limits)) {
+      assertEquals(
+          List.of("COMPILE-RESOURCES: the compiler ran out of memory (limit 128 MiB) compiling this submission:"
+              + " deeply nested generic types or calls make javac's work grow exponentially; split them up"),
+          findings(pipeline.deploy("acme", Submission.file("Bad.java", badJava(members.toArray(String[]::new))))));
+    }
   }
 
   @Test
@@ -2001,7 +2027,7 @@ class SandboxTest {
   @SuppressWarnings("try") // the meter is the budget the tenant code in the block runs under
   @Test
   void acceptsLambdasRecordsEnumSwitchesAndInnerClasses() throws Exception {
-    DeployPipeline pipeline = new DeployPipeline(new ArtifactStore(store), DeployLimits.defaults());
+    DeployPipeline pipeline = pipeline();
     Artifact artifact = accepted(pipeline.deploy("acme", Submission.file("Shapes.java", ShapesSource.LINES)));
 
     try (Meter meter = Meter.start(BudgetLimits.defaults())) {

@@ -20,18 +20,20 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 class ServiceClassLoaderTest {
+  @RegisterExtension static final SharedCompiler COMPILER = new SharedCompiler();
   @TempDir Path store;
   private DeployPipeline pipeline;
 
   @BeforeEach
   void createPipeline() {
-    pipeline = new DeployPipeline(new ArtifactStore(store), DeployLimits.defaults());
+    pipeline = COMPILER.pipeline(store);
   }
 
   private ServiceClassLoader deploy(String tenant, Map<String, String> files) throws ServiceLoadException {

@@ -102,6 +102,7 @@ public final class Kernel {
         ActorSystem.create(SoloGuardian.create(clock, masterKey), "solo", pekkoConfig(data));
     KvStore kv = null;
     TenantThreads tenantThreads = null;
+    DeployPipeline pipeline = null;
     try {
       SystemSupervisor.SystemRefs refs = ask(system, SoloGuardian.GetSystem::new, system);
       refs.feed().recovered().toCompletableFuture().get(settings.bootTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -112,8 +113,9 @@ public final class Kernel {
       kv = KvStore.open(data.kv());
       tenantThreads = new TenantThreads(settings.tenantThreads());
       ArtifactStore artifacts = new ArtifactStore(data.artifacts());
+      pipeline = new DeployPipeline(artifacts, DeployLimits.defaults());
       TenantRuntime runtime = new TenantRuntime(
-          new DeployPipeline(artifacts, DeployLimits.defaults()),
+          pipeline,
           artifacts,
           kv,
           refs.events(),
@@ -163,6 +165,9 @@ public final class Kernel {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (tenantThreads != null) {
         tenantThreads.close();
+      }
+      if (pipeline != null) {
+        pipeline.close(); // ends the compile workers
       }
       if (kv != null) {
         kv.close();

@@ -71,6 +71,7 @@ class TenantSupervisorTest {
   @TempDir Path data;
   private ActorTestKit kit;
   private KvStore kv;
+  private DeployPipeline pipeline;
   private final TenantThreads tenantCode = new TenantThreads(TenantThreads.Settings.defaults());
   private final ExecutorService deploys = Executors.newFixedThreadPool(2);
 
@@ -89,6 +90,10 @@ class TenantSupervisorTest {
     if (kv != null) {
       kv.close();
       kv = null;
+    }
+    if (pipeline != null) {
+      pipeline.close();
+      pipeline = null;
     }
   }
 
@@ -112,7 +117,8 @@ class TenantSupervisorTest {
     ArtifactStore artifacts = new ArtifactStore(data.resolve("artifacts"));
     ActorRef<SecretVault.Command> secrets =
         kit.spawn(SecretVault.create(MasterKey.loadOrCreate(data.resolve("master.key")), Clock.systemUTC()), "secrets");
-    TenantRuntime runtime = new TenantRuntime(new DeployPipeline(artifacts, DeployLimits.defaults()), artifacts, kv, events,
+    pipeline = new DeployPipeline(artifacts, DeployLimits.defaults());
+    TenantRuntime runtime = new TenantRuntime(pipeline, artifacts, kv, events,
         registry, secrets, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), Map.of(), loaders);
     ActorRef<TenantsSupervisor.Command> tenants = kit.spawn(TenantsSupervisor.create(runtime), "tenants");
     ask(tenants, TenantsSupervisor.AwaitReady::new);
