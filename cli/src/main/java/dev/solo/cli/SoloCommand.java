@@ -35,7 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
       TokensCommand.class,
       RevokeCommand.class,
       SecretCommand.class,
-      AdminCommand.class
+      AdminCommand.class,
+      CertsCommand.class
     },
     footer = {
       "",

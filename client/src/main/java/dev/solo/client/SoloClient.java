@@ -17,6 +17,7 @@ import dev.solo.proto.v1.ListTokensRequest;
 import dev.solo.proto.v1.PutSecretRequest;
 import dev.solo.proto.v1.RevokeRequest;
 import dev.solo.proto.v1.RollbackRequest;
+import dev.solo.proto.v1.RotateServerCertificateRequest;
 import dev.solo.proto.v1.ShutdownRequest;
 import dev.solo.proto.v1.SoloGrpc;
 import dev.solo.proto.v1.StatusRequest;
@@ -41,6 +42,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -346,6 +348,16 @@ public final class SoloClient implements AutoCloseable {
   public void deleteTenant(String name) {
     DeleteTenantRequest request = DeleteTenantRequest.newBuilder().setName(name).build();
     once(admin, timeout(), s -> s.deleteTenant(request));
+  }
+
+  /**
+   * Admin: has the server issue itself a new certificate from its CA and serve it from now on;
+   * {@return when the new certificate expires} Connections already open keep working.
+   */
+  public Instant rotateServerCertificate() {
+    String notAfter = once(admin, timeout(), s -> s.rotateServerCertificate(RotateServerCertificateRequest.getDefaultInstance()))
+        .getNotAfter();
+    return Instant.parse(notAfter);
   }
 
   /** Admin: shuts the server down gracefully; returns once it has begun to drain. */

@@ -37,9 +37,11 @@ final class AdminRpc extends AdminGrpc.AdminImplBase {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(15);
 
   private final GatewayDependencies deps;
+  private final ServerIdentity identity;
 
-  AdminRpc(GatewayDependencies deps) {
+  AdminRpc(GatewayDependencies deps, ServerIdentity identity) {
     this.deps = deps;
+    this.identity = identity;
   }
 
   /**
@@ -151,8 +153,29 @@ final class AdminRpc extends AdminGrpc.AdminImplBase {
     response.onError(Statuses.unimplemented("service release", "issue: limits and supervision with quarantine"));
   }
 
+  /** Issues a new server certificate and serves it from now on; open connections keep theirs. */
   @Override
   public void rotateServerCertificate(RotateServerCertificateRequest request, StreamObserver<RotateServerCertificateResponse> response) {
-    response.onError(Statuses.unimplemented("server certificate rotation", "issue: capabilities, identity, secrets"));
+    Caller caller = Keys.CALLER.get();
+    CompletableFuture.supplyAsync(() -> {
+          try {
+            return identity.rotate();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }, deps.system().executionContext())
+        .thenCompose(notAfter -> dev.solo.eventstore.EventStore.append(deps.events(),
+                dev.solo.eventstore.EventStore.draft("", "server_certificate_rotated", "server",
+                    java.util.Map.of("not_after", notAfter.toString()), caller.principal(), 0),
+                ASK_TIMEOUT, deps.system().scheduler())
+            .thenApply(event -> notAfter))
+        .whenComplete((notAfter, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("certificate rotation", failure));
+          } else {
+            response.onNext(RotateServerCertificateResponse.newBuilder().setNotAfter(notAfter.toString()).build());
+            response.onCompleted();
+          }
+        });
   }
 }

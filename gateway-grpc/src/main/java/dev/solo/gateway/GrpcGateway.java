@@ -8,6 +8,7 @@ import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import dev.solo.capability.pki.ServerCertificate;
 import java.io.IOException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetAddress;
@@ -33,25 +34,27 @@ public final class GrpcGateway {
   }
 
   /**
-   * The server's TLS material: its certificate chain and key, and the CA that client
-   * certificates must chain to.
+   * The server's TLS material: its certificate (renewable while the server runs, through
+   * {@code Admin.RotateServerCertificate}) and the CA that client certificates must chain to.
    */
-  public record Tls(Path certificateChain, Path privateKey, Path clientCa) {}
+  public record Tls(ServerCertificate certificate, Path clientCa) {}
 
   /**
    * {@return a started server on every address of {@code host} at {@code port} (0 picks a free
    * port)}; clients must present a certificate issued by the CA
    */
   public static GrpcGateway start(String host, int port, Tls tls, GatewayDependencies deps) throws IOException {
+    ServerIdentity identity = new ServerIdentity(deps.ca(), tls.certificate());
     ServerCredentials credentials = TlsServerCredentials.newBuilder()
-        .keyManager(tls.certificateChain().toFile(), tls.privateKey().toFile())
+        .keyManager(identity.keyManager())
         .trustManager(tls.clientCa().toFile())
         .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
         .build();
-    return start(host, port, credentials, deps);
+    return start(host, port, credentials, identity, deps);
   }
 
-  static GrpcGateway start(String host, int port, ServerCredentials credentials, GatewayDependencies deps) throws IOException {
+  static GrpcGateway start(String host, int port, ServerCredentials credentials, ServerIdentity identity,
+      GatewayDependencies deps) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     // Interceptors run last-added first: authenticate, then check the permission.
@@ -68,7 +71,7 @@ public final class GrpcGateway {
     }
     Server server = builder
         .addService(MalformedRequests.guard(ServerInterceptors.intercept(new SoloRpc(deps), permissions, auth)))
-        .addService(MalformedRequests.guard(ServerInterceptors.intercept(new AdminRpc(deps), permissions, auth)))
+        .addService(MalformedRequests.guard(ServerInterceptors.intercept(new AdminRpc(deps, identity), permissions, auth)))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)

@@ -136,7 +136,7 @@ public final class Kernel {
           refs.capabilities(), refs.tokens(), refs.secrets(), ca, clock, settings.limits(), settings.clientCertificateLifetime(),
           () -> requestStop("admin shutdown"));
       GrpcGateway gateway = GrpcGateway.start(settings.bind(), settings.port(),
-          new GrpcGateway.Tls(serverCertificate.certificateFile(), serverCertificate.privateKeyFile(), ca.caCertificateFile()),
+          new GrpcGateway.Tls(serverCertificate, ca.caCertificateFile()),
           deps);
       String address = "localhost:" + gateway.port();
       writeAdminCredentials(data, ca, refs.capabilities(), address, system);

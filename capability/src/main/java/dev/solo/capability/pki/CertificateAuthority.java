@@ -158,6 +158,21 @@ public final class CertificateAuthority {
         return new ServerCertificate(certFile, keyFile, current.getNotAfter().toInstant());
       }
     }
+    return issueServerCertificate(names, now);
+  }
+
+  /**
+   * Issues a new server key and certificate for localhost and 127.0.0.1 whatever the current one
+   * is, and {@return them}: the server loads them without a restart, and clients that trust the
+   * CA trust the new certificate as they trusted the old one.
+   */
+  public synchronized ServerCertificate rotateServerCertificate() throws IOException {
+    return issueServerCertificate(subjectAltNames(List.of("localhost"), List.of("127.0.0.1")), clock.instant());
+  }
+
+  private ServerCertificate issueServerCertificate(GeneralNames names, Instant now) throws IOException {
+    Path certFile = dir.resolve(SERVER_CERT);
+    Path keyFile = dir.resolve(SERVER_KEY);
     KeyPair pair = newKeyPair();
     X509Certificate cert = leaf(subject("Solo server"), pair.getPublic(), now, now.plus(SERVER_LIFETIME),
         KeyPurposeId.id_kp_serverAuth, names);
