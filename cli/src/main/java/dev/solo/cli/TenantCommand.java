@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "tenant",
     description = "Create, list and delete tenants (admin).",
-    subcommands = {TenantCommand.Create.class, TenantCommand.ListTenants.class, TenantCommand.Delete.class})
+    subcommands = {TenantCommand.Create.class, TenantCommand.ListTenants.class, TenantCommand.Delete.class,
+        TenantCommand.Quarantine.class, TenantCommand.Release.class})
 final class TenantCommand {
 
   /** {@code solo tenant create NAME --out FILE}. */
@@ -73,6 +74,36 @@ final class TenantCommand {
     int run(SoloClient client) {
       client.deleteTenant(name);
       out().println("deleted tenant " + name);
+      return 0;
+    }
+  }
+
+  /** {@code solo tenant quarantine NAME}: the kill switch. */
+  @Command(name = "quarantine",
+      description = "Refuse all of a tenant's calls at once and stop its services (state saved, nothing deleted).")
+  static final class Quarantine extends ClientCommand {
+    @Parameters(paramLabel = "NAME", description = "Tenant name.")
+    String name;
+
+    @Override
+    int run(SoloClient client) {
+      client.quarantineTenant(name);
+      out().println("tenant " + name + " is quarantined: its calls are refused and its services stopped; solo tenant release "
+          + name + " undoes it");
+      return 0;
+    }
+  }
+
+  /** {@code solo tenant release NAME}. */
+  @Command(name = "release", description = "Lift a tenant's quarantine: its services start again with their saved state.")
+  static final class Release extends ClientCommand {
+    @Parameters(paramLabel = "NAME", description = "Tenant name.")
+    String name;
+
+    @Override
+    int run(SoloClient client) {
+      client.releaseTenant(name);
+      out().println("tenant " + name + " is released");
       return 0;
     }
   }

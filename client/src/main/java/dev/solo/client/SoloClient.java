@@ -19,6 +19,7 @@ import dev.solo.proto.v1.RevokeRequest;
 import dev.solo.proto.v1.RollbackRequest;
 import dev.solo.proto.v1.RotateServerCertificateRequest;
 import dev.solo.proto.v1.ShutdownRequest;
+import dev.solo.proto.v1.TenantRef;
 import dev.solo.proto.v1.SoloGrpc;
 import dev.solo.proto.v1.StatusRequest;
 import dev.solo.proto.v1.SwapRequest;
@@ -348,6 +349,21 @@ public final class SoloClient implements AutoCloseable {
   public void deleteTenant(String name) {
     DeleteTenantRequest request = DeleteTenantRequest.newBuilder().setName(name).build();
     once(admin, timeout(), s -> s.deleteTenant(request));
+  }
+
+  /**
+   * Admin: quarantines a tenant, the kill switch: its calls are refused at once and its services
+   * stop with their state saved; nothing is deleted. Quarantining a quarantined tenant is a no-op.
+   */
+  public void quarantineTenant(String name) {
+    TenantRef request = TenantRef.newBuilder().setName(name).build();
+    once(admin, timeout(), s -> s.quarantineTenant(request));
+  }
+
+  /** Admin: releases a quarantined tenant; its services start again with their saved state. */
+  public void releaseTenant(String name) {
+    TenantRef request = TenantRef.newBuilder().setName(name).build();
+    once(admin, timeout(), s -> s.releaseTenant(request));
   }
 
   /**

@@ -133,14 +133,33 @@ final class AdminRpc extends AdminGrpc.AdminImplBase {
     response.onError(Statuses.unimplemented("tenant quotas", "issue: limits, fair load shedding"));
   }
 
+  /** The kill switch: the tenant's calls are refused at once, its services stop, nothing is deleted. */
   @Override
   public void quarantineTenant(TenantRef request, StreamObserver<QuarantineResponse> response) {
-    response.onError(Statuses.unimplemented("tenant quarantine", "issue: limits and supervision with quarantine"));
+    setQuarantine(request.getName(), true, response);
   }
 
+  /** Lifts the kill switch: the tenant's services start again with the state they saved. */
   @Override
   public void releaseTenant(TenantRef request, StreamObserver<QuarantineResponse> response) {
-    response.onError(Statuses.unimplemented("tenant release", "issue: limits and supervision with quarantine"));
+    setQuarantine(request.getName(), false, response);
+  }
+
+  private void setQuarantine(String tenant, boolean quarantined, StreamObserver<QuarantineResponse> response) {
+    Caller caller = Keys.CALLER.get();
+    AskPattern.<TenantsSupervisor.Command, TenantsSupervisor.QuarantineResult>ask(deps.tenants(),
+            replyTo -> new TenantsSupervisor.SetQuarantine(tenant, quarantined, caller.principal(), "", replyTo),
+            ASK_TIMEOUT.multipliedBy(3), deps.system().scheduler())
+        .whenComplete((result, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal(quarantined ? "quarantine" : "release", failure));
+          } else if (result == TenantsSupervisor.QuarantineResult.NOT_FOUND) {
+            response.onError(Statuses.notFound("no tenant " + tenant + "; see solo tenant list"));
+          } else {
+            response.onNext(QuarantineResponse.getDefaultInstance());
+            response.onCompleted();
+          }
+        });
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.solo.gateway;
 import dev.solo.capability.Grant;
 import dev.solo.capability.TokenIndex;
 import dev.solo.capability.pki.CertificateAuthority;
+import dev.solo.tenant.Quarantine;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -29,11 +30,13 @@ final class AuthInterceptor implements ServerInterceptor {
   private final TokenIndex tokens;
   private final Clock clock;
   private final Denials denials;
+  private final Quarantine quarantine;
 
-  AuthInterceptor(TokenIndex tokens, Clock clock, Denials denials) {
+  AuthInterceptor(TokenIndex tokens, Clock clock, Denials denials, Quarantine quarantine) {
     this.tokens = tokens;
     this.clock = clock;
     this.denials = denials;
+    this.quarantine = quarantine;
   }
 
   @Override
@@ -56,6 +59,14 @@ final class AuthInterceptor implements ServerInterceptor {
           "the token does not belong to the principal of the client certificate", grant.get().tokenId());
     }
     Caller caller = new Caller(principal.get(), grant.get().tenant(), grant.get());
+    if (!caller.isAdmin() && quarantine.isQuarantined(caller.tenant())) {
+      String reason = "tenant " + caller.tenant() + " is quarantined by the operator; nothing is deleted, and calls are"
+          + " refused until it is released";
+      denials.record(caller.tenant(), caller.principal(), call.getMethodDescriptor().getFullMethodName(), "PERMISSION_DENIED",
+          reason, "", caller.grant().tokenId());
+      call.close(Status.PERMISSION_DENIED.withDescription(reason), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
     return Contexts.interceptCall(Context.current().withValue(Keys.CALLER, caller), call, headers, next);
   }
 

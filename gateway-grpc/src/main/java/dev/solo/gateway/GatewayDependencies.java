@@ -6,6 +6,7 @@ import dev.solo.capability.pki.CertificateAuthority;
 import dev.solo.capability.vault.SecretVault;
 import dev.solo.eventstore.EventFeed;
 import dev.solo.eventstore.EventStore;
+import dev.solo.tenant.Quarantine;
 import dev.solo.tenant.Registry;
 import dev.solo.tenant.TenantRuntime;
 import dev.solo.tenant.TenantsSupervisor;
@@ -29,6 +30,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param clock the kernel clock
  * @param limits the per-tenant limits
  * @param clientCertificateLifetime how long an issued client certificate is valid
+ * @param quarantine the tenants whose calls are refused
  * @param shutdown starts a graceful shutdown of the whole server
  */
 public record GatewayDependencies(
@@ -44,4 +46,5 @@ public record GatewayDependencies(
     Clock clock,
     TenantRuntime.Limits limits,
     Duration clientCertificateLifetime,
+    Quarantine quarantine,
     Runnable shutdown) {}

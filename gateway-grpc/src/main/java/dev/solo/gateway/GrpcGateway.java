@@ -59,7 +59,7 @@ public final class GrpcGateway {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     // Interceptors run last-added first: authenticate, then check the permission.
     Denials denials = new Denials(deps.events(), deps.system().scheduler());
-    AuthInterceptor auth = new AuthInterceptor(deps.tokens(), deps.clock(), denials);
+    AuthInterceptor auth = new AuthInterceptor(deps.tokens(), deps.clock(), denials, deps.quarantine());
     PermissionInterceptor permissions = new PermissionInterceptor(denials);
     InetAddress[] addresses = InetAddress.getAllByName(host);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(addresses[0], port), credentials);

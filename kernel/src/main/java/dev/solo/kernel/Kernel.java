@@ -23,6 +23,7 @@ import dev.solo.gateway.GrpcGateway;
 import dev.solo.proto.v1.Event;
 import dev.solo.tenant.KvStore;
 import dev.solo.tenant.TenantRuntime;
+import dev.solo.tenant.Quarantine;
 import dev.solo.tenant.TenantThreads;
 import dev.solo.tenant.TenantsSupervisor;
 import java.nio.file.Files;
@@ -113,6 +114,7 @@ public final class Kernel {
       kv = KvStore.open(data.kv());
       tenantThreads = new TenantThreads(settings.tenantThreads());
       ArtifactStore artifacts = new ArtifactStore(data.artifacts());
+      Quarantine quarantine = new Quarantine();
       pipeline = new DeployPipeline(artifacts, DeployLimits.defaults());
       TenantRuntime runtime = new TenantRuntime(
           pipeline,
@@ -126,7 +128,8 @@ public final class Kernel {
           clock,
           settings.limits(),
           settings.tenantLimits(),
-          TenantRuntime.LoaderObserver.NONE);
+          TenantRuntime.LoaderObserver.NONE,
+          quarantine);
       ActorRef<TenantsSupervisor.Command> tenants =
           ask(system, (ActorRef<ActorRef<TenantsSupervisor.Command>> replyTo) -> new SoloGuardian.StartTenants(runtime, replyTo), system);
       AskPattern.<TenantsSupervisor.Command, Done>ask(tenants, TenantsSupervisor.AwaitReady::new, settings.bootTimeout(), system.scheduler())
@@ -134,7 +137,7 @@ public final class Kernel {
 
       GatewayDependencies deps = new GatewayDependencies(system, tenants, refs.registry(), refs.events(), refs.feed(),
           refs.capabilities(), refs.tokens(), refs.secrets(), ca, clock, settings.limits(), settings.clientCertificateLifetime(),
-          () -> requestStop("admin shutdown"));
+          quarantine, () -> requestStop("admin shutdown"));
       GrpcGateway gateway = GrpcGateway.start(settings.bind(), settings.port(),
           new GrpcGateway.Tls(serverCertificate, ca.caCertificateFile()),
           deps);

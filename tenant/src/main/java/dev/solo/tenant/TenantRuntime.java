@@ -26,6 +26,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param limits the limits of every tenant without limits of its own
  * @param tenantLimits limits set for particular tenants
  * @param loaders told about every class loader a service version gets
+ * @param quarantine the tenants whose calls the gateway refuses
  */
 public record TenantRuntime(
     DeployPipeline pipeline,
@@ -39,7 +40,8 @@ public record TenantRuntime(
     Clock clock,
     Limits limits,
     Map<String, Limits> tenantLimits,
-    LoaderObserver loaders) {
+    LoaderObserver loaders,
+    Quarantine quarantine) {
 
   /** Copies the per-tenant limits. */
   public TenantRuntime {

@@ -50,7 +50,13 @@ public final class TenantSupervisor
 
   /** The tenant supervisor's protocol. */
   public sealed interface Command
-      permits Deploy, Kill, ListServices, GetStatus, StopAll, PipelineDone, LifecycleChanged {}
+      permits Deploy, Kill, ListServices, GetStatus, StopAll, Suspend, Resume, PipelineDone, LifecycleChanged {}
+
+  /** Quarantine: every service stops gracefully, its state saved; none starts until {@link Resume}. */
+  public record Suspend(String reason, ActorRef<Done> replyTo) implements Command {}
+
+  /** Release from quarantine: every live service starts again with the state it saved. */
+  public record Resume() implements Command {}
 
   /** Deploys a new service: the whole pipeline, then start, then a durable record. */
   public record Deploy(
@@ -130,14 +136,20 @@ public final class TenantSupervisor
   private final Set<String> deploying = new java.util.HashSet<>();
   private final Set<String> recovering = new java.util.HashSet<>();
   private boolean announcedReady;
+  private boolean suspended;
+  private String startReason = "recovery";
 
-  /** {@return the supervisor of one tenant, persistence id {@code tenant-NAME}} */
-  public static Behavior<Command> create(String tenant, TenantRuntime runtime, ActorRef<TenantsSupervisor.Command> parent) {
-    return Behaviors.setup(context -> new TenantSupervisor(context, tenant, runtime, parent));
+  /**
+   * {@return the supervisor of one tenant, persistence id {@code tenant-NAME}}; a quarantined
+   * tenant recovers its state but starts no service
+   */
+  public static Behavior<Command> create(
+      String tenant, TenantRuntime runtime, ActorRef<TenantsSupervisor.Command> parent, boolean quarantined) {
+    return Behaviors.setup(context -> new TenantSupervisor(context, tenant, runtime, parent, quarantined));
   }
 
-  private TenantSupervisor(
-      ActorContext<Command> context, String tenant, TenantRuntime runtime, ActorRef<TenantsSupervisor.Command> parent) {
+  private TenantSupervisor(ActorContext<Command> context, String tenant, TenantRuntime runtime,
+      ActorRef<TenantsSupervisor.Command> parent, boolean quarantined) {
     super(PersistenceId.ofUniqueId("tenant-" + tenant));
     this.context = context;
     this.tenant = tenant;
@@ -145,6 +157,7 @@ public final class TenantSupervisor
     this.parent = parent;
     this.scheduler = context.getSystem().scheduler();
     this.lifecycleAdapter = context.messageAdapter(ServiceActor.Lifecycle.class, LifecycleChanged::new);
+    this.suspended = quarantined;
   }
 
   @Override
@@ -163,6 +176,8 @@ public final class TenantSupervisor
         .onCommand(ListServices.class, this::onList)
         .onCommand(GetStatus.class, this::onGetStatus)
         .onCommand(StopAll.class, this::onStopAll)
+        .onCommand(Suspend.class, this::onSuspend)
+        .onCommand(Resume.class, this::onResume)
         .build();
   }
 
@@ -235,7 +250,7 @@ public final class TenantSupervisor
       if (recovering.remove(service)) {
         register(running.key(), running.ref())
             .thenCompose(done -> audit("service_started", service,
-                Map.of("version", Integer.toString(running.version()), "reason", "recovery"), "kernel"));
+                Map.of("version", Integer.toString(running.version()), "reason", startReason), "kernel"));
         announceReadyIfDone();
       }
       return Effect().none();
@@ -339,7 +354,7 @@ public final class TenantSupervisor
   private ServiceView view(String name, ServiceEntry entry) {
     ServiceDeployed latest = entry.latest();
     Child child = children.get(name);
-    String shown = child == null ? "stopped" : child.state();
+    String shown = child != null ? child.state() : suspended ? "quarantined" : "stopped";
     return new ServiceView(name, latest.getVersion(), shown, latest.getArtifactHash(), latest.getTimeUnixMs());
   }
 
@@ -357,6 +372,20 @@ public final class TenantSupervisor
     }
     AskPattern.<ServiceActor.Command, ServiceActor.Status>ask(child.ref(), ServiceActor.GetStatus::new, STEP_TIMEOUT, scheduler)
         .whenComplete((status, failure) -> get.replyTo().tell(Optional.of(new StatusView(view, Optional.ofNullable(status)))));
+    return Effect().none();
+  }
+
+  private Effect<TenantEvent, State> onSuspend(State state, Suspend suspend) {
+    suspended = true;
+    return onStopAll(state, new StopAll("quarantined: " + suspend.reason(), suspend.replyTo()));
+  }
+
+  private Effect<TenantEvent, State> onResume(State state, Resume resume) {
+    if (suspended) {
+      suspended = false;
+      startReason = "release";
+      startServices(state);
+    }
     return Effect().none();
   }
 
@@ -382,6 +411,14 @@ public final class TenantSupervisor
   }
 
   private void onRecovered(State state) {
+    if (!suspended) {
+      startServices(state);
+    }
+    announceReadyIfDone();
+  }
+
+  /** Starts every live service at its newest version, with the state saved at its last stop. */
+  private void startServices(State state) {
     state.services().forEach((name, entry) -> {
       if (!entry.killed()) {
         ServiceDeployed latest = entry.latest();
@@ -393,7 +430,6 @@ public final class TenantSupervisor
         recovering.add(name);
       }
     });
-    announceReadyIfDone();
   }
 
   private void announceReadyIfDone() {

@@ -2,6 +2,8 @@ package dev.solo.tenant;
 
 import dev.solo.eventstore.EventStore;
 import dev.solo.proto.state.v1.TenantAdded;
+import dev.solo.proto.state.v1.TenantQuarantined;
+import dev.solo.proto.state.v1.TenantReleased;
 import dev.solo.proto.state.v1.TenantsEvent;
 import dev.solo.proto.state.v1.TenantsSnapshot;
 import dev.solo.proto.v1.Event;
@@ -43,7 +45,24 @@ public final class TenantsSupervisor
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(15);
 
   /** The tenants supervisor's protocol. */
-  public sealed interface Command permits CreateTenant, ListTenants, GetTenant, AwaitReady, StopAll, TenantReady {}
+  public sealed interface Command permits CreateTenant, ListTenants, GetTenant, AwaitReady, StopAll, TenantReady, SetQuarantine {}
+
+  /**
+   * Quarantines a tenant (its calls refused, its services stopped with their state saved,
+   * nothing deleted) or releases it (its services start again with that state).
+   */
+  public record SetQuarantine(String name, boolean quarantined, String principal, String reason, ActorRef<QuarantineResult> replyTo)
+      implements Command {}
+
+  /** The answer to {@link SetQuarantine}. */
+  public enum QuarantineResult {
+    /** The tenant is now quarantined or released, and its event is durable. */
+    CHANGED,
+    /** The tenant already was. */
+    UNCHANGED,
+    /** There is no such tenant. */
+    NOT_FOUND
+  }
 
   /** Creates a tenant; the name must already be valid. */
   public record CreateTenant(String name, String principal, ActorRef<Created> replyTo) implements Command {}
@@ -69,10 +88,11 @@ public final class TenantsSupervisor
   /** Sent by a tenant supervisor once its services are back. */
   public record TenantReady(String name) implements Command {}
 
-  /** The persisted tenants list. */
-  public record State(Map<String, TenantAdded> tenants) {
+  /** The persisted tenants list, and which of them are quarantined. */
+  public record State(Map<String, TenantAdded> tenants, Set<String> quarantined) {
     public State {
       tenants = Map.copyOf(tenants);
+      quarantined = Set.copyOf(quarantined);
     }
   }
 
@@ -96,7 +116,7 @@ public final class TenantsSupervisor
 
   @Override
   public State emptyState() {
-    return new State(Map.of());
+    return new State(Map.of(), Set.of());
   }
 
   @Override
@@ -109,6 +129,7 @@ public final class TenantsSupervisor
         .onCommand(AwaitReady.class, this::onAwaitReady)
         .onCommand(StopAll.class, this::onStopAll)
         .onCommand(TenantReady.class, this::onTenantReady)
+        .onCommand(SetQuarantine.class, this::onSetQuarantine)
         .build();
   }
 
@@ -121,12 +142,48 @@ public final class TenantsSupervisor
     return Effect()
         .persist(TenantsEvent.newBuilder().setAdded(added).build())
         .thenRun(after -> {
-          spawnTenant(create.name());
+          spawnTenant(create.name(), false);
           Event draft = EventStore.draft(create.name(), "tenant_created", create.name(), Map.of(), create.principal(), 0);
           EventStore.append(runtime.events(), draft, STEP_TIMEOUT, context.getSystem().scheduler())
               .whenComplete((event, failure) ->
                   create.replyTo().tell(new Created(create.name(), false, event == null ? 0 : event.getId())));
         });
+  }
+
+  private Effect<TenantsEvent, State> onSetQuarantine(State state, SetQuarantine set) {
+    ActorRef<TenantSupervisor.Command> supervisor = supervisors.get(set.name());
+    if (!state.tenants().containsKey(set.name()) || supervisor == null) {
+      set.replyTo().tell(QuarantineResult.NOT_FOUND);
+      return Effect().none();
+    }
+    if (state.quarantined().contains(set.name()) == set.quarantined()) {
+      set.replyTo().tell(QuarantineResult.UNCHANGED);
+      return Effect().none();
+    }
+    long now = runtime.clock().millis();
+    TenantsEvent event = set.quarantined()
+        ? TenantsEvent.newBuilder().setQuarantined(TenantQuarantined.newBuilder()
+            .setName(set.name()).setTimeUnixMs(now).setReason(set.reason())).build()
+        : TenantsEvent.newBuilder().setReleased(TenantReleased.newBuilder().setName(set.name()).setTimeUnixMs(now)).build();
+    return Effect().persist(event).thenRun(after -> {
+      Map<String, String> attributes = set.reason().isBlank() ? Map.of() : Map.of("reason", set.reason());
+      Event draft = EventStore.draft(set.name(), set.quarantined() ? "tenant_quarantined" : "tenant_released", set.name(),
+          attributes, set.principal(), 0);
+      java.util.concurrent.CompletionStage<Done> services;
+      if (set.quarantined()) {
+        // Refused at the gateway first, so no new work reaches the services being stopped.
+        runtime.quarantine().quarantine(set.name());
+        services = AskPattern.ask(supervisor, replyTo -> new TenantSupervisor.Suspend(set.reason(), replyTo),
+            STEP_TIMEOUT.multipliedBy(2), context.getSystem().scheduler());
+      } else {
+        supervisor.tell(new TenantSupervisor.Resume());
+        runtime.quarantine().release(set.name());
+        services = CompletableFuture.completedFuture(Done.getInstance());
+      }
+      services
+          .thenCompose(done -> EventStore.append(runtime.events(), draft, STEP_TIMEOUT, context.getSystem().scheduler()))
+          .whenComplete((stored, failure) -> set.replyTo().tell(QuarantineResult.CHANGED));
+    });
   }
 
   private Effect<TenantsEvent, State> onList(State state, ListTenants list) {
@@ -180,18 +237,19 @@ public final class TenantsSupervisor
   }
 
   private void onRecovered(State state) {
+    state.quarantined().forEach(runtime.quarantine()::quarantine);
     state.tenants().keySet().forEach(name -> {
       notReady.add(name);
-      spawnTenant(name);
+      spawnTenant(name, state.quarantined().contains(name));
     });
     recovered = true;
     answerReadyWaiters();
   }
 
-  private void spawnTenant(String name) {
+  private void spawnTenant(String name, boolean quarantined) {
     // One tenant's failures never restart another tenant or the system subtree.
     ActorRef<TenantSupervisor.Command> supervisor = context.spawn(
-        Behaviors.supervise(TenantSupervisor.create(name, runtime, context.getSelf()))
+        Behaviors.supervise(TenantSupervisor.create(name, runtime, context.getSelf(), quarantined))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
         "tenant-" + name);
     supervisors.put(name, supervisor);
@@ -204,12 +262,18 @@ public final class TenantsSupervisor
 
   private static State apply(State state, TenantsEvent event) {
     Map<String, TenantAdded> tenants = new HashMap<>(state.tenants());
+    Set<String> quarantined = new HashSet<>(state.quarantined());
     switch (event.getKindCase()) {
       case ADDED -> tenants.put(event.getAdded().getName(), event.getAdded());
-      case REMOVED -> tenants.remove(event.getRemoved().getName());
+      case REMOVED -> {
+        tenants.remove(event.getRemoved().getName());
+        quarantined.remove(event.getRemoved().getName());
+      }
+      case QUARANTINED -> quarantined.add(event.getQuarantined().getName());
+      case RELEASED -> quarantined.remove(event.getReleased().getName());
       default -> { }
     }
-    return new State(tenants);
+    return new State(tenants, quarantined);
   }
 
   @Override
@@ -222,14 +286,14 @@ public final class TenantsSupervisor
     return new SnapshotAdapter<>() {
       @Override
       public Object toJournal(State state) {
-        return TenantsSnapshot.newBuilder().addAllTenants(state.tenants().values()).build();
+        return TenantsSnapshot.newBuilder().addAllTenants(state.tenants().values()).addAllQuarantined(state.quarantined()).build();
       }
 
       @Override
       public State fromJournal(Object from) {
         Map<String, TenantAdded> tenants = new HashMap<>();
         ((TenantsSnapshot) from).getTenantsList().forEach(added -> tenants.put(added.getName(), added));
-        return new State(tenants);
+        return new State(tenants, Set.copyOf(((TenantsSnapshot) from).getQuarantinedList()));
       }
     };
   }

@@ -119,7 +119,7 @@ class TenantSupervisorTest {
         kit.spawn(SecretVault.create(MasterKey.loadOrCreate(data.resolve("master.key")), Clock.systemUTC()), "secrets");
     pipeline = new DeployPipeline(artifacts, DeployLimits.defaults());
     TenantRuntime runtime = new TenantRuntime(pipeline, artifacts, kv, events,
-        registry, secrets, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), Map.of(), loaders);
+        registry, secrets, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), Map.of(), loaders, new Quarantine());
     ActorRef<TenantsSupervisor.Command> tenants = kit.spawn(TenantsSupervisor.create(runtime), "tenants");
     ask(tenants, TenantsSupervisor.AwaitReady::new);
     return new Running(tenants, registry, feed);
