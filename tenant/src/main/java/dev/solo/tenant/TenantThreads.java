@@ -196,9 +196,4 @@ public final class TenantThreads implements AutoCloseable {
       LOG.info("an abandoned tenant thread came back ({})", what);
     }
   }
-
-  /** {@return true if the failure is a budget trip} */
-  static boolean isBudget(Throwable failure) {
-    return failure instanceof BudgetExceededError;
-  }
 }
