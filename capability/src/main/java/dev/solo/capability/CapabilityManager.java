@@ -50,7 +50,7 @@ public final class CapabilityManager
   private static final int MAX_ECHOED_ID = 40;
 
   /** What the manager understands. */
-  public sealed interface Command permits Issue, Revoke, ListTokens {}
+  public sealed interface Command permits Issue, Revoke, RevokeTenant, ListTokens {}
 
   /**
    * Issues a token for {@code tenant} ("" and the {@code admin} permission for an admin token).
@@ -85,6 +85,18 @@ public final class CapabilityManager
     public Revoke {
       Objects.requireNonNull(tenant, "tenant");
       Objects.requireNonNull(tokenId, "tokenId");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /**
+   * Revokes every token of {@code tenant} (the tenant is being deleted). The reply lists the ids
+   * revoked by this command, empty if all were revoked already.
+   */
+  public record RevokeTenant(String tenant, ActorRef<List<String>> replyTo) implements Command {
+    /** Every part is required. */
+    public RevokeTenant {
+      Objects.requireNonNull(tenant, "tenant");
       Objects.requireNonNull(replyTo, "replyTo");
     }
   }
@@ -224,6 +236,7 @@ public final class CapabilityManager
         .forAnyState()
         .onCommand(Issue.class, this::onIssue)
         .onCommand(Revoke.class, this::onRevoke)
+        .onCommand(RevokeTenant.class, this::onRevokeTenant)
         .onCommand(ListTokens.class, this::onListTokens)
         .build();
   }
@@ -286,6 +299,22 @@ public final class CapabilityManager
         .persist(events)
         .thenRun(this::publish)
         .thenReply(revoke.replyTo(), next -> StatusReply.success(ids));
+  }
+
+  private ReplyEffect<CapabilityEvent, State> onRevokeTenant(State state, RevokeTenant revoke) {
+    List<String> ids = state.tokens().values().stream()
+        .filter(token -> token.getTenant().equals(revoke.tenant()) && !state.revoked().contains(token.getTokenId()))
+        .map(TokenIssued::getTokenId)
+        .sorted()
+        .toList();
+    if (ids.isEmpty()) {
+      return Effect().reply(revoke.replyTo(), List.of());
+    }
+    long now = clock.millis();
+    return Effect()
+        .persist(ids.stream().map(id -> revokedEvent(id, now)).toList())
+        .thenRun(this::publish)
+        .thenReply(revoke.replyTo(), next -> ids);
   }
 
   private ReplyEffect<CapabilityEvent, State> onListTokens(State state, ListTokens list) {

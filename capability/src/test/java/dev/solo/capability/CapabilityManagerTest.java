@@ -205,6 +205,27 @@ class CapabilityManagerTest {
   }
 
   @Test
+  void revokeTenantRevokesEveryTokenOfThatTenantOnlyAndSurvivesRestart() {
+    IssuedToken root = issue("acme", Set.of("capability.grant", "service.read"));
+    IssuedToken child = issue("acme", Set.of("service.read"), Optional.empty(), root.grant().tokenId());
+    IssuedToken other = issue("globex", Set.of("service.read"));
+    IssuedToken alreadyRevoked = issue("acme", Set.of("service.read"));
+    revoke("acme", alreadyRevoked.grant().tokenId());
+
+    TestProbe<List<String>> probe = testKit.createTestProbe();
+    manager.tell(new CapabilityManager.RevokeTenant("acme", probe.ref()));
+    assertEquals(Set.of(root.grant().tokenId(), child.grant().tokenId()), Set.copyOf(probe.receiveMessage(TIMEOUT)));
+
+    restart();
+    assertEquals(Optional.empty(), verify(root));
+    assertEquals(Optional.empty(), verify(child));
+    assertTrue(verify(other).isPresent());
+    TestProbe<List<String>> again = testKit.createTestProbe();
+    manager.tell(new CapabilityManager.RevokeTenant("acme", again.ref()));
+    assertEquals(List.of(), again.receiveMessage(TIMEOUT), "nothing is left to revoke");
+  }
+
+  @Test
   void derivedTokenCannotWidenPermissions() {
     IssuedToken parent = issue("acme", Set.of("capability.grant", "service.call:counter"));
 

@@ -16,6 +16,7 @@ import org.fusesource.leveldbjni.JniDBFactory;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBIterator;
 import org.iq80.leveldb.Options;
+import org.iq80.leveldb.WriteBatch;
 import org.iq80.leveldb.WriteOptions;
 
 /**
@@ -73,6 +74,34 @@ public final class KvStore implements AutoCloseable {
   /** Deletes a service's saved snapshot state (its key-value data stays). */
   public void deleteState(String tenant, String service) {
     db.delete(prefix(STATE, tenant, service), SYNC);
+  }
+
+  /**
+   * Deletes everything of one tenant, key-value data and saved states of every service, in one
+   * synced batch. {@return the number of entries deleted}
+   */
+  public int deleteTenant(String tenant) {
+    int deleted = 0;
+    try (WriteBatch batch = db.createWriteBatch()) {
+      for (byte kind : new byte[] {KV, STATE}) {
+        byte[] t = tenant.getBytes(UTF_8);
+        byte[] start = ByteBuffer.allocate(1 + t.length + 1).put(kind).put(t).put((byte) 0).array();
+        try (DBIterator it = db.iterator()) {
+          for (it.seek(start); it.hasNext(); ) {
+            byte[] key = it.next().getKey();
+            if (!startsWith(key, start)) {
+              break;
+            }
+            batch.delete(key);
+            deleted++;
+          }
+        }
+      }
+      db.write(batch, SYNC);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("the key-value store could not be cleared for tenant " + tenant, e);
+    }
+    return deleted;
   }
 
   /** A snapshot saved at a graceful stop. */

@@ -50,6 +50,27 @@ class KvStoreTest {
   }
 
   @Test
+  void deletingATenantDeletesItsDataAndStatesOnlyAndDurably() throws Exception {
+    try (KvStore store = KvStore.open(dir)) {
+      store.kv("acme", "a").put("k", new byte[] {1});
+      store.kv("acme", "b").put("k", new byte[] {2});
+      store.saveState("acme", "a", 1, new byte[] {3});
+      // Tenant names are prefixes of each other: only the exact tenant goes.
+      store.kv("acme-2", "a").put("k", new byte[] {4});
+      store.saveState("acme-2", "a", 1, new byte[] {5});
+      assertEquals(3, store.deleteTenant("acme"));
+      assertEquals(0, store.deleteTenant("acme"));
+    }
+    try (KvStore store = KvStore.open(dir)) {
+      assertTrue(store.kv("acme", "a").get("k").isEmpty());
+      assertTrue(store.kv("acme", "b").get("k").isEmpty());
+      assertTrue(store.loadState("acme", "a").isEmpty());
+      assertArrayEquals(new byte[] {4}, store.kv("acme-2", "a").get("k").orElseThrow());
+      assertTrue(store.loadState("acme-2", "a").isPresent());
+    }
+  }
+
+  @Test
   void keysAreListedInOrderByPrefixWithALimit() throws Exception {
     try (KvStore store = KvStore.open(dir)) {
       Kv kv = store.kv("acme", "svc");

@@ -324,6 +324,9 @@ class TenantSupervisorTest {
     assertEquals("alive", text(call(running, "acme", "stubborn", "get", "")), "a failed snapshot saves nothing");
     CallOutcome.Failed down = assertInstanceOf(CallOutcome.Failed.class, call(running, "acme", "restless", "get", ""));
     assertEquals(CallOutcome.Failure.UNAVAILABLE, down.failure());
-    assertEquals("service restless is down: stopped by its cpu budget: cpu budget of 1000 ms exceeded", down.reason());
+    // The CPU budget trips first on an idle machine; on a busy one the loop may get less than 1 s
+    // of CPU in the 5 s wall budget. Either way the budget stopped it.
+    assertTrue(down.reason().matches("service restless is down: stopped by its (cpu budget: cpu budget of 1000 ms"
+        + "|wall budget: wall budget of 5000 ms) exceeded"), down.reason());
   }
 }
