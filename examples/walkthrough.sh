@@ -55,6 +55,8 @@ step "deploy the counter and call it"
 "$solo" deploy counter "$root/examples/counter/Counter.java"
 expect 1 "$solo" call counter increment
 expect 42 "$solo" call counter increment --data 41
+"$solo" describe counter
+"$solo" logs counter --tail 2
 "$solo" deploy tally "$root/examples/tally/Tally.java"
 expect 5 "$solo" call tally increment --data 5
 "$solo" list
@@ -73,6 +75,15 @@ expect 7 "$solo" call tally increment --data 7
 wait "$server_pid" 2>/dev/null || true
 start_server
 expect 7 "$solo" call tally get
+
+step "hot swap: the in-memory total moves to the new version, and back on rollback"
+"$solo" swap tally "$root/examples/tally/Tally.java" --watchdog 0s --explanation "same code, new version"
+expect 8 "$solo" call tally increment
+"$solo" versions tally
+"$solo" rollback tally --to 1
+expect 9 "$solo" call tally increment
+"$solo" versions tally
+"$solo" events --type hot_swap_started --type hot_swap_succeeded --type hot_swap_rolled_back
 "$solo" admin shutdown --creds "$work/data/admin.creds"
 wait "$server_pid" 2>/dev/null || true
 server_pid=""

@@ -1,8 +1,10 @@
+import dev.solo.api.Context;
+import dev.solo.api.MethodSpec;
 import dev.solo.api.Reply;
 import dev.solo.api.Request;
 import dev.solo.api.Service;
-import dev.solo.api.Context;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * A counter kept in memory. Its total survives a graceful restart or a hot swap because
@@ -13,14 +15,29 @@ public class Tally implements Service {
   private long total;
 
   @Override
+  public Map<String, MethodSpec> methods() {
+    return Map.of(
+        "increment", new MethodSpec(
+            "Adds `by` (default 1) to the in-memory total and returns the new total.",
+            "{\"type\": \"object\", \"properties\": {\"by\": {\"type\": \"integer\"}}, \"additionalProperties\": false}",
+            false),
+        "get", new MethodSpec("Returns the in-memory total.", "{\"type\": \"object\"}", true));
+  }
+
+  @Override
   public Reply handle(Request request, Context ctx) {
     switch (request.method()) {
       case "increment": {
         String text = request.text().trim();
+        if (text.startsWith("{") && text.endsWith("}")) {
+          // {"by": N} from an agent's tool call; {} for the default
+          int colon = text.indexOf(':');
+          text = text.substring(colon < 0 ? 1 : colon + 1, text.length() - 1).trim();
+        }
         try {
           total += text.isEmpty() ? 1 : Long.parseLong(text);
         } catch (NumberFormatException e) {
-          return Reply.status(400, "increment takes an integer body, got: " + text);
+          return Reply.status(400, "increment takes an integer body, got: " + request.text().trim());
         }
         return Reply.ok(Long.toString(total));
       }

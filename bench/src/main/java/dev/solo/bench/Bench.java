@@ -14,7 +14,9 @@ import java.util.Map;
  * every figure plus the JDK, the core count and the date.
  */
 public final class Bench {
-  private static final Map<String, Scenario> SCENARIOS = Map.of("instrumentation", new InstrumentationScenario());
+  private static final Map<String, Scenario> SCENARIOS = Map.of(
+      "instrumentation", new InstrumentationScenario(),
+      "fairness", new FairnessScenario(FairnessScenario.Size.full()));
 
   private Bench() {}
 

@@ -24,15 +24,20 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "N", description = "gRPC port (default: from the configuration, 7443).")
   Integer port;
 
-  @Option(names = "--metrics-port", paramLabel = "N", description = "Prometheus metrics port (default: off).")
+  @Option(names = "--metrics-port", paramLabel = "N",
+      description = "Serve Prometheus metrics at http://127.0.0.1:N/metrics (default: off; 0 = off).")
   Integer metricsPort;
+
+  @Option(names = "--log-json", description = "Log JSON lines (one object per line, on stderr) instead of text.")
+  boolean logJson;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Extra HOCON configuration that wins over the defaults.")
   Path config;
 
   @Override
   public Integer call() {
-    return Kernel.run(new KernelOptions(Optional.ofNullable(data), optional(port), optional(metricsPort), Optional.ofNullable(config)));
+    return Kernel.run(new KernelOptions(Optional.ofNullable(data), optional(port), optional(metricsPort), Optional.ofNullable(config),
+        logJson));
   }
 
   private static OptionalInt optional(Integer value) {

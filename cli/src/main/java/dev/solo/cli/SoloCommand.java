@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
       ServerCommand.class,
       WhoAmICommand.class,
       TenantCommand.class,
+      ServiceCommand.class,
       DeployCommand.class,
       SwapCommand.class,
       RollbackCommand.class,
@@ -36,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
       RevokeCommand.class,
       SecretCommand.class,
       AdminCommand.class,
-      CertsCommand.class
+      CertsCommand.class,
+      McpCommand.class
     },
     footer = {
       "",

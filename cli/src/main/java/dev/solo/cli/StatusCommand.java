@@ -27,6 +27,9 @@ final class StatusCommand extends ClientCommand {
     out().println("last error: " + orDash(s.lastError()));
     out().println("restarts: " + s.restarts());
     out().println("breaker: " + orDash(s.breaker()));
+    out().println("cpu: " + s.cpuMs() + " ms");
+    out().println("allocated: " + s.allocatedBytes() + " bytes");
+    out().println("tenant kv: " + s.tenantKvBytes() + " bytes");
     return 0;
   }
 }

@@ -88,18 +88,4 @@ class AuthenticationTest {
       assertEquals("the token lacks the permission admin", denied.reason());
     }
   }
-
-  @Test
-  void laterIssuesAnswerUnimplementedWithAClearMessage() {
-    try (SoloClient client = SoloClient.connect(acme)) {
-      assertEquals(Status.Code.NOT_FOUND, assertThrows(SoloException.class, () -> client.versions("ghost")).code(),
-          "a service that does not exist is NOT_FOUND first");
-      client.deploy("echo", java.util.List.of(java.nio.file.Path.of("..", "examples", "echo", "Echo.java")));
-      SoloException swap = assertThrows(SoloException.class, () -> client.versions("echo"));
-      assertEquals(Status.Code.UNIMPLEMENTED, swap.code());
-      assertTrue(swap.reason().startsWith("version history is not implemented yet"), swap.reason());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 }

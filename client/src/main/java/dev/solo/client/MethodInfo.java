@@ -5,7 +5,7 @@ package dev.solo.client;
  *
  * @param name the method name, as passed to {@link SoloClient#call}
  * @param description what it does, for a person or a model
- * @param inputSchema a JSON schema of its request body; empty if none
+ * @param inputSchema a JSON Schema of its request body, which is a JSON object: {@code "type": "object"}
  * @param readOnly true if it changes nothing
  */
 public record MethodInfo(String name, String description, String inputSchema, boolean readOnly) {

@@ -3,7 +3,7 @@ package dev.solo.client;
 import java.util.List;
 
 /**
- * What a running service says about its methods.
+ * What a service said about its methods ({@code methods()}) when its live version was deployed.
  *
  * @param service the service name
  * @param version the version that describes itself

@@ -12,7 +12,10 @@ import java.time.Instant;
  * @param started when the running instance started; {@link Instant#EPOCH} if not running
  * @param lastError the last failure, empty if none
  * @param restarts how often the supervisor restarted it
- * @param breaker the circuit breaker state: {@code closed}, {@code open} or {@code half_open}
+ * @param breaker the circuit breaker state: {@code closed}, {@code open} or {@code half-open}
+ * @param cpuMs the CPU time its calls used since it started on this server, in milliseconds
+ * @param allocatedBytes the bytes its calls allocated since it started on this server
+ * @param tenantKvBytes the key-value storage of its whole tenant, keys and values
  */
 public record ServiceStatus(
     ServiceInfo service,
@@ -22,7 +25,10 @@ public record ServiceStatus(
     Instant started,
     String lastError,
     int restarts,
-    String breaker) {
+    String breaker,
+    long cpuMs,
+    long allocatedBytes,
+    long tenantKvBytes) {
 
   static ServiceStatus from(dev.solo.proto.v1.ServiceStatus s) {
     return new ServiceStatus(
@@ -33,6 +39,9 @@ public record ServiceStatus(
         Instant.ofEpochMilli(s.getStartedUnixMs()),
         s.getLastError(),
         s.getRestarts(),
-        s.getBreaker());
+        s.getBreaker(),
+        s.getCpuMs(),
+        s.getAllocatedBytes(),
+        s.getTenantKvBytes());
   }
 }

@@ -18,6 +18,8 @@ import dev.solo.proto.v1.PutSecretRequest;
 import dev.solo.proto.v1.RevokeRequest;
 import dev.solo.proto.v1.RollbackRequest;
 import dev.solo.proto.v1.RotateServerCertificateRequest;
+import dev.solo.proto.v1.ServiceRef;
+import dev.solo.proto.v1.SetQuotaRequest;
 import dev.solo.proto.v1.ShutdownRequest;
 import dev.solo.proto.v1.TenantRef;
 import dev.solo.proto.v1.SoloGrpc;
@@ -180,17 +182,19 @@ public final class SoloClient implements AutoCloseable {
    * Hot-swaps a service to new source: the old version keeps running until the new one passed the
    * whole pipeline, and comes back if the new one fails within the watchdog window.
    *
-   * @param watchdog how long to watch the new version; zero for the server's default (30 s)
+   * @param watchdog how long a failure of the new version rolls it back; null for the server's default (30 s),
+   *     zero for no window (the swap is committed at once)
    */
   public SwapResult swap(String service, Map<String, String> files, Duration watchdog, String explanation) {
-    SwapRequest request =
+    SwapRequest.Builder request =
         SwapRequest.newBuilder()
             .setService(service)
             .putAllFiles(files)
-            .setWatchdogMs(watchdog.toMillis())
-            .setExplanation(Objects.requireNonNullElse(explanation, ""))
-            .build();
-    return SwapResult.from(once(solo, deployTimeout().plus(watchdog), s -> s.swap(request)));
+            .setExplanation(Objects.requireNonNullElse(explanation, ""));
+    if (watchdog != null) {
+      request.setWatchdogMs(watchdog.toMillis());
+    }
+    return SwapResult.from(once(solo, deployTimeout(), s -> s.swap(request.build())));
   }
 
   /** Switches a service back to one of its kept versions. */
@@ -250,15 +254,31 @@ public final class SoloClient implements AutoCloseable {
     return ServiceStatus.from(read(solo, s -> s.status(request)));
   }
 
-  /** {@return what a running service says about its methods} */
+  /** {@return what a service said about its methods when its live version was deployed; the server runs none of its code for this} */
   public ServiceDescription describe(String service) {
     DescribeRequest request = DescribeRequest.newBuilder().setService(service).build();
     return ServiceDescription.from(read(solo, s -> s.describe(request)));
   }
 
-  /** {@return the last {@code tail} lines a service logged, oldest first; 0 for the server's default} */
+  /** {@return the last {@code tail} lines a service logged, oldest first; 0 for the server's default (100)} */
   public List<LogLine> logs(String service, int tail) {
-    GetLogsRequest request = GetLogsRequest.newBuilder().setService(service).setTail(tail).build();
+    return logs(service, tail, Instant.EPOCH, "");
+  }
+
+  /**
+   * {@return the lines a service logged at or after {@code since} that contain {@code grep}
+   * (plain text, case-sensitive; empty for all), the newest {@code tail} of them, oldest first}
+   * The server keeps the last 1,000 lines of each service, in memory only.
+   *
+   * @param tail how many lines at most; 0 for the server's default (100)
+   */
+  public List<LogLine> logs(String service, int tail, Instant since, String grep) {
+    GetLogsRequest request = GetLogsRequest.newBuilder()
+        .setService(service)
+        .setTail(tail)
+        .setSinceUnixMs(since.toEpochMilli())
+        .setGrep(Objects.requireNonNullElse(grep, ""))
+        .build();
     return read(solo, s -> s.getLogs(request)).getLinesList().stream().map(LogLine::from).toList();
   }
 
@@ -345,25 +365,64 @@ public final class SoloClient implements AutoCloseable {
         .toList();
   }
 
-  /** Admin: deletes a tenant with its services, tokens and secrets. */
-  public void deleteTenant(String name) {
+  /**
+   * Admin: deletes a tenant for good: its tokens are revoked, its secrets deleted, its services
+   * stopped, its key-value data, saved states and quota removed. Its events stay in the log.
+   */
+  public TenantDeletion deleteTenant(String name) {
     DeleteTenantRequest request = DeleteTenantRequest.newBuilder().setName(name).build();
-    once(admin, timeout(), s -> s.deleteTenant(request));
+    var deleted = once(admin, timeout(), s -> s.deleteTenant(request));
+    return new TenantDeletion(name, deleted.getServicesStopped(), deleted.getTokensRevoked(), deleted.getSecretsDeleted());
+  }
+
+  /**
+   * Admin: sets the limits {@code change} gives (a field of 0 leaves that limit as it is);
+   * {@return the tenant's limits after the change} A change of nothing only reads them.
+   */
+  public TenantLimits setQuota(TenantLimits change) {
+    SetQuotaRequest request = SetQuotaRequest.newBuilder()
+        .setTenant(change.tenant())
+        .setMaxServices(change.maxServices())
+        .setMaxInflight(change.maxInflight())
+        .setCpuMs(change.cpuMs())
+        .setMemoryMb(change.memoryMb())
+        .setQueue(change.queue())
+        .setKvMb(change.kvMb())
+        .build();
+    return TenantLimits.from(once(admin, timeout(), s -> s.setQuota(request)));
+  }
+
+  /**
+   * Admin: quarantines one service: it stops with its state saved and answers every call with
+   * UNAVAILABLE until released. {@return false if it already was quarantined}
+   */
+  public boolean quarantineService(String tenant, String service) {
+    ServiceRef request = ServiceRef.newBuilder().setTenant(tenant).setService(service).build();
+    return once(admin, timeout(), s -> s.quarantineService(request)).getChanged();
+  }
+
+  /** Admin: releases a quarantined service; {@return false if it was not quarantined} */
+  public boolean releaseService(String tenant, String service) {
+    ServiceRef request = ServiceRef.newBuilder().setTenant(tenant).setService(service).build();
+    return once(admin, timeout(), s -> s.releaseService(request)).getChanged();
   }
 
   /**
    * Admin: quarantines a tenant, the kill switch: its calls are refused at once and its services
-   * stop with their state saved; nothing is deleted. Quarantining a quarantined tenant is a no-op.
+   * stop with their state saved; nothing is deleted. {@return false if it already was quarantined}
    */
-  public void quarantineTenant(String name) {
+  public boolean quarantineTenant(String name) {
     TenantRef request = TenantRef.newBuilder().setName(name).build();
-    once(admin, timeout(), s -> s.quarantineTenant(request));
+    return once(admin, timeout(), s -> s.quarantineTenant(request)).getChanged();
   }
 
-  /** Admin: releases a quarantined tenant; its services start again with their saved state. */
-  public void releaseTenant(String name) {
+  /**
+   * Admin: releases a quarantined tenant; its services start again with their saved state.
+   * {@return false if it was not quarantined}
+   */
+  public boolean releaseTenant(String name) {
     TenantRef request = TenantRef.newBuilder().setName(name).build();
-    once(admin, timeout(), s -> s.releaseTenant(request));
+    return once(admin, timeout(), s -> s.releaseTenant(request)).getChanged();
   }
 
   /**

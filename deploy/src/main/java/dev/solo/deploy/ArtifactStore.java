@@ -41,7 +41,13 @@ public final class ArtifactStore {
   public void put(Artifact artifact) throws IOException {
     Path target = fileOf(artifact.hash());
     if (Files.exists(target)) {
-      return;
+      // Fresh again: collect() leaves young files alone, so a deploy of known code keeps its file.
+      try {
+        Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        return;
+      } catch (NoSuchFileException e) {
+        // collected just now: store it again
+      }
     }
     Path shard = Files.createDirectories(target.getParent());
     Path temp = Files.createTempFile(shard, artifact.hash(), ".tmp");
@@ -78,6 +84,39 @@ public final class ArtifactStore {
       return Optional.empty();
     }
     return Optional.of(decode(hash, bytes));
+  }
+
+  /**
+   * Deletes every stored artifact that is not in {@code referenced} and was not stored or
+   * re-stored within {@code minAge} (a deploy stores its artifact before it records it).
+   * {@return the hashes deleted}
+   */
+  public java.util.List<String> collect(java.util.Set<String> referenced, java.time.Duration minAge) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return java.util.List.of();
+    }
+    java.time.Instant cutoff = java.time.Instant.now().minus(minAge);
+    java.util.List<String> deleted = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.walk(dir, 2)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(".art")) {
+          continue;
+        }
+        String hash = name.substring(0, name.length() - ".art".length());
+        if (!HASH.matcher(hash).matches() || referenced.contains(hash)) {
+          continue;
+        }
+        try {
+          if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
+            deleted.add(hash);
+          }
+        } catch (NoSuchFileException e) {
+          // gone already
+        }
+      }
+    }
+    return deleted;
   }
 
   private Path fileOf(String hash) {

@@ -39,16 +39,36 @@ class ArtifactStoreTest {
   }
 
   @Test
-  void secondPutOfTheSameHashWritesNothing() throws IOException {
+  void secondPutOfTheSameHashWritesNothingButMarksItFresh() throws IOException {
     ArtifactStore store = new ArtifactStore(dir);
     store.put(ARTIFACT);
+    byte[] stored = Files.readAllBytes(fileOf(ARTIFACT));
     FileTime old = FileTime.fromMillis(0);
     Files.setLastModifiedTime(fileOf(ARTIFACT), old);
 
     store.put(Artifact.of("Hello", ARTIFACT.classes()));
 
-    assertEquals(old, Files.getLastModifiedTime(fileOf(ARTIFACT)));
+    assertArrayEquals(stored, Files.readAllBytes(fileOf(ARTIFACT)));
+    assertNotEquals(old, Files.getLastModifiedTime(fileOf(ARTIFACT)), "fresh again, so collect() leaves it");
     assertEquals(List.of(fileOf(ARTIFACT)), files());
+  }
+
+  @Test
+  void collectDeletesOnlyOldArtifactsNothingRefersTo() throws IOException {
+    ArtifactStore store = new ArtifactStore(dir);
+    Artifact kept = Artifact.of("Kept", Map.of("Kept", new byte[] {1}));
+    Artifact young = Artifact.of("Young", Map.of("Young", new byte[] {2}));
+    store.put(ARTIFACT);
+    store.put(kept);
+    store.put(young);
+    Files.setLastModifiedTime(fileOf(ARTIFACT), FileTime.fromMillis(0));
+    Files.setLastModifiedTime(fileOf(kept), FileTime.fromMillis(0));
+
+    assertEquals(List.of(ARTIFACT.hash()), store.collect(java.util.Set.of(kept.hash()), java.time.Duration.ofMinutes(10)));
+    assertEquals(Optional.empty(), store.get(ARTIFACT.hash()));
+    assertEquals(kept.hash(), store.get(kept.hash()).orElseThrow().hash(), "referenced");
+    assertEquals(young.hash(), store.get(young.hash()).orElseThrow().hash(), "stored too recently to know");
+    assertEquals(List.of(), new ArtifactStore(dir.resolve("none")).collect(java.util.Set.of(), java.time.Duration.ZERO));
   }
 
   @Test

@@ -2026,6 +2026,28 @@ class SandboxTest {
 
   @SuppressWarnings("try") // the meter is the budget the tenant code in the block runs under
   @Test
+  void acceptsMethodDescriptionsBuiltWithMapOfAndTextBlocks() throws Exception {
+    DeployPipeline pipeline = pipeline();
+    Artifact artifact = accepted(pipeline.deploy("acme", Submission.file("Bad.java", badJava(
+        "  public Map<String, MethodSpec> methods() {",
+        "    MethodSpec get = new MethodSpec(\"Returns the total\", \"{\\\"type\\\": \\\"object\\\"}\", true);",
+        "    String schema = \"\"\"",
+        "        {\"type\": \"object\", \"properties\": {\"by\": {\"type\": \"integer\"}}}\"\"\";",
+        "    Map<String, MethodSpec> more = new HashMap<>(Map.ofEntries(Map.entry(\"add\", new MethodSpec(\"Adds\", schema, false))));",
+        "    more.put(\"get\", new MethodSpec(get.description(), get.inputSchema(), get.readOnly()));",
+        "    return Map.copyOf(more);",
+        "  }",
+        "  public Reply handle(Request request, Context ctx) { return Reply.ok(methods().keySet().toString()); }"))));
+
+    try (Meter meter = Meter.start(BudgetLimits.defaults())) {
+      Map<String, dev.solo.api.MethodSpec> methods = pipeline.load("acme", 1, artifact.hash()).newInstance().methods();
+      assertEquals(new dev.solo.api.MethodSpec("Returns the total", "{\"type\": \"object\"}", true), methods.get("get"));
+      assertEquals("{\"type\": \"object\", \"properties\": {\"by\": {\"type\": \"integer\"}}}", methods.get("add").inputSchema());
+    }
+  }
+
+  @SuppressWarnings("try") // the meter is the budget the tenant code in the block runs under
+  @Test
   void acceptsLambdasRecordsEnumSwitchesAndInnerClasses() throws Exception {
     DeployPipeline pipeline = pipeline();
     Artifact artifact = accepted(pipeline.deploy("acme", Submission.file("Shapes.java", ShapesSource.LINES)));

@@ -43,6 +43,7 @@ public final class EventStore extends AbstractBehavior<EventStore.Command> {
   private final ActorRef<EventLog.Command> log;
   private final ArrayDeque<Append> pending = new ArrayDeque<>();
   private List<Append> inFlight = List.of();
+  private long batchStartNanos;
 
   /** {@return the event store, writing to the journal and publishing to the feed's live tail} */
   public static Behavior<Command> create(Clock clock, EventFeed feed) {
@@ -98,6 +99,7 @@ public final class EventStore extends AbstractBehavior<EventStore.Command> {
   }
 
   private Behavior<Command> onBatchStored(BatchStored stored) {
+    EventStoreMetrics.written(inFlight.size(), System.nanoTime() - batchStartNanos);
     for (int i = 0; i < inFlight.size(); i++) {
       inFlight.get(i).replyTo().tell(StatusReply.success(stored.events().get(i)));
     }
@@ -107,6 +109,7 @@ public final class EventStore extends AbstractBehavior<EventStore.Command> {
   }
 
   private Behavior<Command> onBatchFailed(BatchFailed failed) {
+    EventStoreMetrics.failed(System.nanoTime() - batchStartNanos);
     getContext().getLog().error("event log write failed for {} events", inFlight.size(), failed.cause());
     for (Append append : inFlight) {
       append.replyTo().tell(StatusReply.error("the event log could not be written"));
@@ -126,6 +129,7 @@ public final class EventStore extends AbstractBehavior<EventStore.Command> {
       batch.add(pending.poll());
     }
     inFlight = batch;
+    batchStartNanos = System.nanoTime();
     List<Event> drafts = batch.stream().map(Append::draft).toList();
     getContext().ask(
         (Class<List<Event>>) (Class<?>) List.class,

@@ -22,7 +22,16 @@ import dev.solo.proto.v1.ShutdownResponse;
 import dev.solo.proto.v1.TenantCredentials;
 import dev.solo.proto.v1.TenantInfo;
 import dev.solo.proto.v1.TenantRef;
+import dev.solo.capability.vault.SecretVault;
+import dev.solo.eventstore.EventStore;
+import dev.solo.tenant.Quota;
+import dev.solo.tenant.TenantRuntime;
+import dev.solo.tenant.TenantSupervisor;
 import dev.solo.tenant.TenantsSupervisor;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.RecipientRef;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -108,7 +117,8 @@ final class AdminRpc extends AdminGrpc.AdminImplBase {
             return;
           }
           ListTenantsResponse.Builder list = ListTenantsResponse.newBuilder();
-          tenants.forEach(t -> list.addTenants(TenantInfo.newBuilder().setName(t.name()).setCreatedUnixMs(t.createdUnixMs())));
+          tenants.forEach(t -> list.addTenants(TenantInfo.newBuilder()
+              .setName(t.name()).setCreatedUnixMs(t.createdUnixMs()).setQuarantined(t.quarantined())));
           response.onNext(list.build());
           response.onCompleted();
         });
@@ -121,16 +131,104 @@ final class AdminRpc extends AdminGrpc.AdminImplBase {
     deps.shutdown().run();
   }
 
-  // ---- later issues ----
-
+  /**
+   * Deletes a tenant: its tokens are revoked first (it can do nothing more), then its secrets
+   * are deleted, then its services stop and its key-value data, saved states, quota and history
+   * go. Its events stay in the log. Every step can be repeated, so a delete cut short by a
+   * crash is finished by asking again.
+   */
   @Override
   public void deleteTenant(DeleteTenantRequest request, StreamObserver<DeleteTenantResponse> response) {
-    response.onError(Statuses.unimplemented("tenant delete", "issue: capabilities, identity, secrets and the admin surface"));
+    String name = request.getName();
+    if (!Names.isValidTenant(name)) {
+      response.onError(Statuses.invalid(invalidName(name)));
+      return;
+    }
+    Caller caller = Keys.CALLER.get();
+    DeleteTenantResponse.Builder result = DeleteTenantResponse.newBuilder();
+    ask(deps.tenants(), (ActorRef<Optional<ActorRef<TenantSupervisor.Command>>> replyTo) -> new TenantsSupervisor.GetTenant(name, replyTo))
+        .thenCompose(supervisor -> supervisor.isEmpty()
+            ? CompletableFuture.failedFuture(Statuses.notFound("no tenant " + name + "; see solo tenant list"))
+            : ask(deps.capabilities(), (ActorRef<List<String>> replyTo) -> new CapabilityManager.RevokeTenant(name, replyTo)))
+        .thenCompose(revoked -> {
+          result.setTokensRevoked(revoked.size());
+          if (revoked.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+          }
+          return EventStore.append(deps.events(), EventStore.draft(name, "capability_revoked", name,
+                  Map.of("revoked", String.join(",", revoked), "reason", "tenant deleted"), caller.principal(), 0),
+              ASK_TIMEOUT, deps.system().scheduler());
+        })
+        .thenCompose(event -> ask(deps.secrets(), (ActorRef<StatusReply<Integer>> replyTo) -> new SecretVault.DeleteTenant(name, replyTo)))
+        .thenCompose(secrets -> {
+          result.setSecretsDeleted(secrets.getValue());
+          Map<String, String> attributes = Map.of(
+              "tokens_revoked", Integer.toString(result.getTokensRevoked()),
+              "secrets_deleted", Integer.toString(result.getSecretsDeleted()));
+          return AskPattern.<TenantsSupervisor.Command, TenantsSupervisor.Deleted>ask(deps.tenants(),
+              replyTo -> new TenantsSupervisor.DeleteTenant(name, caller.principal(), attributes, replyTo),
+              ASK_TIMEOUT.multipliedBy(3), deps.system().scheduler());
+        })
+        .whenComplete((deleted, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("tenant delete", failure));
+            return;
+          }
+          switch (deleted.result()) {
+            case DELETED -> {
+              response.onNext(result.setServicesStopped(deleted.servicesStopped()).build());
+              response.onCompleted();
+            }
+            case NOT_FOUND -> response.onError(Statuses.notFound("no tenant " + name + "; see solo tenant list"));
+            case IN_PROGRESS -> response.onError(
+                Status.ABORTED.withDescription("a delete of tenant " + name + " is under way").asRuntimeException());
+            case FAILED -> response.onError(Status.UNAVAILABLE
+                .withDescription("tenant " + name + " could not be deleted now; its tokens are revoked, ask again").asRuntimeException());
+          }
+        });
   }
 
+  /**
+   * Sets the limits the request gives (0 leaves a limit as it is) and answers the tenant's
+   * limits after the change; a request that sets none only reads them.
+   */
   @Override
   public void setQuota(SetQuotaRequest request, StreamObserver<SetQuotaResponse> response) {
-    response.onError(Statuses.unimplemented("tenant quotas", "issue: limits, fair load shedding"));
+    String name = request.getTenant();
+    if (!Names.isValidTenant(name)) {
+      response.onError(Statuses.invalid(invalidName(name)));
+      return;
+    }
+    Quota change;
+    try {
+      change = new Quota(request.getMaxServices(), request.getMaxInflight(), request.getCpuMs(), request.getMemoryMb(),
+          request.getQueue(), request.getKvMb());
+    } catch (IllegalArgumentException e) {
+      response.onError(Statuses.invalid(e.getMessage()));
+      return;
+    }
+    Caller caller = Keys.CALLER.get();
+    ask(deps.tenants(), (ActorRef<Optional<TenantRuntime.Limits>> replyTo)
+            -> new TenantsSupervisor.SetQuota(name, change, caller.principal(), replyTo))
+        .whenComplete((limits, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("tenant quota", failure));
+          } else if (limits.isEmpty()) {
+            response.onError(Statuses.notFound("no tenant " + name + "; see solo tenant list"));
+          } else {
+            TenantRuntime.Limits now = limits.get();
+            response.onNext(SetQuotaResponse.newBuilder()
+                .setTenant(name)
+                .setMaxServices(now.maxServices())
+                .setMaxInflight(now.maxInflight())
+                .setCpuMs(now.budget().cpu().toMillis())
+                .setMemoryMb(now.budget().allocatedBytes() >> 20)
+                .setQueue(now.queuePerService())
+                .setKvMb(now.kvBytes() >> 20)
+                .build());
+            response.onCompleted();
+          }
+        });
   }
 
   /** The kill switch: the tenant's calls are refused at once, its services stop, nothing is deleted. */
@@ -156,20 +254,68 @@ final class AdminRpc extends AdminGrpc.AdminImplBase {
           } else if (result == TenantsSupervisor.QuarantineResult.NOT_FOUND) {
             response.onError(Statuses.notFound("no tenant " + tenant + "; see solo tenant list"));
           } else {
-            response.onNext(QuarantineResponse.getDefaultInstance());
+            response.onNext(QuarantineResponse.newBuilder()
+                .setChanged(result == TenantsSupervisor.QuarantineResult.CHANGED).build());
             response.onCompleted();
           }
         });
   }
 
+  /**
+   * Quarantines one service: it stops with its state saved and answers every call with
+   * UNAVAILABLE and why, running no tenant code, until released. It stays so across restarts.
+   */
   @Override
   public void quarantineService(ServiceRef request, StreamObserver<QuarantineResponse> response) {
-    response.onError(Statuses.unimplemented("service quarantine", "issue: limits and supervision with quarantine"));
+    Caller caller = Keys.CALLER.get();
+    onService(request, "service quarantine", supervisor -> AskPattern.ask(supervisor,
+        replyTo -> new TenantSupervisor.QuarantineService(request.getService(), "by an operator", caller.principal(), replyTo),
+        ASK_TIMEOUT.multipliedBy(2), deps.system().scheduler()), response);
   }
 
+  /** Releases a quarantined service: it starts again with the state it saved. */
   @Override
   public void releaseService(ServiceRef request, StreamObserver<QuarantineResponse> response) {
-    response.onError(Statuses.unimplemented("service release", "issue: limits and supervision with quarantine"));
+    Caller caller = Keys.CALLER.get();
+    onService(request, "service release", supervisor -> AskPattern.ask(supervisor,
+        replyTo -> new TenantSupervisor.ReleaseService(request.getService(), caller.principal(), replyTo),
+        ASK_TIMEOUT, deps.system().scheduler()), response);
+  }
+
+  private void onService(ServiceRef service, String what,
+      java.util.function.Function<ActorRef<TenantSupervisor.Command>, CompletionStage<TenantsSupervisor.QuarantineResult>> action,
+      StreamObserver<QuarantineResponse> response) {
+    if (!Names.isValidTenant(service.getTenant())) {
+      response.onError(Statuses.invalid(invalidName(service.getTenant())));
+      return;
+    }
+    try {
+      Names.checkService(service.getService());
+    } catch (IllegalArgumentException e) {
+      response.onError(Statuses.invalid(e.getMessage()));
+      return;
+    }
+    String notFound = "no service " + service.getService() + " in tenant " + service.getTenant() + "; see solo list";
+    ask(deps.tenants(), (ActorRef<Optional<ActorRef<TenantSupervisor.Command>>> replyTo)
+            -> new TenantsSupervisor.GetTenant(service.getTenant(), replyTo))
+        .thenCompose(supervisor -> supervisor.isEmpty()
+            ? CompletableFuture.failedFuture(Statuses.notFound("no tenant " + service.getTenant() + "; see solo tenant list"))
+            : action.apply(supervisor.get()))
+        .whenComplete((result, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal(what, failure));
+          } else if (result == TenantsSupervisor.QuarantineResult.NOT_FOUND) {
+            response.onError(Statuses.notFound(notFound));
+          } else {
+            response.onNext(QuarantineResponse.newBuilder()
+                .setChanged(result == TenantsSupervisor.QuarantineResult.CHANGED).build());
+            response.onCompleted();
+          }
+        });
+  }
+
+  private <Q, T> CompletionStage<T> ask(RecipientRef<Q> target, org.apache.pekko.japi.function.Function<ActorRef<T>, Q> message) {
+    return AskPattern.ask(target, message, ASK_TIMEOUT, deps.system().scheduler());
   }
 
   /** Issues a new server certificate and serves it from now on; open connections keep theirs. */

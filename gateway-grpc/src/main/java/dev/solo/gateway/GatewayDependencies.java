@@ -28,10 +28,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param secrets the secrets vault
  * @param ca the certificate authority that issues tenant certificates
  * @param clock the kernel clock
- * @param limits the per-tenant limits
+ * @param limits the limits of a tenant now, its quota included (read per call)
  * @param clientCertificateLifetime how long an issued client certificate is valid
  * @param quarantine the tenants whose calls are refused
  * @param shutdown starts a graceful shutdown of the whole server
+ * @param shedder admits service calls and schedules them fairly across tenants
  */
 public record GatewayDependencies(
     ActorSystem<?> system,
@@ -44,7 +45,8 @@ public record GatewayDependencies(
     ActorRef<SecretVault.Command> secrets,
     CertificateAuthority ca,
     Clock clock,
-    TenantRuntime.Limits limits,
+    java.util.function.Function<String, TenantRuntime.Limits> limits,
     Duration clientCertificateLifetime,
     Quarantine quarantine,
-    Runnable shutdown) {}
+    Runnable shutdown,
+    LoadShedder shedder) {}

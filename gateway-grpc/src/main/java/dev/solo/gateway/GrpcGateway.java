@@ -25,13 +25,27 @@ public final class GrpcGateway {
   /** The largest message a client may send: a deploy's sources or a call's body. */
   public static final int MAX_INBOUND_MESSAGE_BYTES = 16 << 20;
 
+  /** At most one {@code load_shed} event per tenant per this period. */
+  private static final Duration SHED_EVENT_INTERVAL = Duration.ofSeconds(1);
+
   private final Server server;
   private final HealthStatusManager health;
+  private final LoadShedder shedder;
 
-  private GrpcGateway(Server server, HealthStatusManager health) {
+  private GrpcGateway(Server server, HealthStatusManager health, LoadShedder shedder) {
     this.server = server;
     this.health = health;
+    this.shedder = shedder;
   }
+
+  /**
+   * What a graceful drain did.
+   *
+   * @param inflight service calls in flight when the drain began
+   * @param cut service calls still in flight at the deadline, which were cut (cancelled)
+   * @param took how long the drain took
+   */
+  public record Drain(int inflight, int cut, Duration took) {}
 
   /**
    * The server's TLS material: its certificate (renewable while the server runs, through
@@ -61,6 +75,8 @@ public final class GrpcGateway {
     Denials denials = new Denials(deps.events(), deps.system().scheduler());
     AuthInterceptor auth = new AuthInterceptor(deps.tokens(), deps.clock(), denials, deps.quarantine());
     PermissionInterceptor permissions = new PermissionInterceptor(denials);
+    ServiceCalls calls = new ServiceCalls(deps, deps.shedder(),
+        new ShedEvents(deps.events(), deps.system().scheduler(), SHED_EVENT_INTERVAL));
     InetAddress[] addresses = InetAddress.getAllByName(host);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(addresses[0], port), credentials);
     if (port != 0) {
@@ -70,7 +86,7 @@ public final class GrpcGateway {
       }
     }
     Server server = builder
-        .addService(MalformedRequests.guard(ServerInterceptors.intercept(new SoloRpc(deps), permissions, auth)))
+        .addService(MalformedRequests.guard(ServerInterceptors.intercept(new SoloRpc(deps, calls), permissions, auth)))
         .addService(MalformedRequests.guard(ServerInterceptors.intercept(new AdminRpc(deps, identity), permissions, auth)))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
@@ -80,7 +96,7 @@ public final class GrpcGateway {
         .build()
         .start();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-    return new GrpcGateway(server, health);
+    return new GrpcGateway(server, health, deps.shedder());
   }
 
   /** {@return the port the server listens on} */
@@ -89,19 +105,21 @@ public final class GrpcGateway {
   }
 
   /**
-   * Stops taking new calls and waits up to {@code deadline} for calls in flight.
-   *
-   * @return true if every call finished in time; false if some were cut
+   * Stops taking new calls and waits up to {@code deadline} for calls in flight; cancels those
+   * still running then. New calls meanwhile get UNAVAILABLE.
    */
-  public boolean drain(Duration deadline) throws InterruptedException {
+  public Drain drain(Duration deadline) throws InterruptedException {
+    long start = System.nanoTime();
+    int inflight = shedder.inflight();
     health.enterTerminalState();
     server.shutdown();
-    if (server.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-      return true;
+    int cut = 0;
+    if (!server.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+      cut = shedder.inflight();
+      server.shutdownNow();
+      server.awaitTermination(5, TimeUnit.SECONDS);
     }
-    server.shutdownNow();
-    server.awaitTermination(5, TimeUnit.SECONDS);
-    return false;
+    return new Drain(inflight, cut, Duration.ofNanos(System.nanoTime() - start));
   }
 
   static ServerCredentials plaintextForTests() {

@@ -16,6 +16,9 @@ final class Keys {
   static final Metadata.Key<Findings> FINDINGS =
       Metadata.Key.of("solo-findings" + Metadata.BINARY_HEADER_SUFFIX, ProtoUtils.metadataMarshaller(Findings.getDefaultInstance()));
 
+  /** How long to wait before retrying a shed call, in milliseconds, as a trailer. */
+  static final Metadata.Key<String> RETRY_AFTER_MS = Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
+
   /** The authenticated caller of the current call. */
   static final Context.Key<Caller> CALLER = Context.key("solo-caller");
 }

@@ -53,6 +53,7 @@ import dev.solo.tenant.DeployOutcome;
 import dev.solo.tenant.Registry;
 import dev.solo.tenant.ServiceActor;
 import dev.solo.tenant.ServiceKey;
+import dev.solo.tenant.ServiceLogs;
 import dev.solo.tenant.TenantSupervisor;
 import dev.solo.tenant.TenantsSupervisor;
 import io.grpc.Context;
@@ -83,13 +84,18 @@ import org.apache.pekko.pattern.StatusReply;
 final class SoloRpc extends SoloGrpc.SoloImplBase {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(120);
+  /** A swap's watchdog window when the request names none (DESIGN.md §5). */
+  private static final Duration DEFAULT_WATCHDOG = Duration.ofSeconds(30);
+  private static final Duration MAX_WATCHDOG = Duration.ofHours(1);
   /** History events one query returns when the caller sets no limit. */
   private static final int DEFAULT_QUERY_LIMIT = 1000;
 
   private final GatewayDependencies deps;
+  private final ServiceCalls calls;
 
-  SoloRpc(GatewayDependencies deps) {
+  SoloRpc(GatewayDependencies deps, ServiceCalls calls) {
     this.deps = deps;
+    this.calls = calls;
   }
 
   @Override
@@ -169,45 +175,7 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
 
   @Override
   public void call(CallRequest request, StreamObserver<CallResponse> response) {
-    Caller caller = Keys.CALLER.get();
-    if (request.getMethod().isEmpty()) {
-      response.onError(Statuses.invalid("a call needs a method name"));
-      return;
-    }
-    Duration timeout = deps.limits().callTimeout();
-    Deadline grpcDeadline = Context.current().getDeadline();
-    if (grpcDeadline != null) {
-      long left = grpcDeadline.timeRemaining(TimeUnit.MILLISECONDS);
-      timeout = Duration.ofMillis(Math.max(1, Math.min(left, timeout.toMillis())));
-    }
-    Instant deadline = deps.clock().instant().plus(timeout);
-    Request call = new Request(request.getMethod(), request.getBody().toByteArray(), request.getHeadersMap());
-    ServiceKey key = ServiceKey.of(caller.tenant(), request.getService());
-    Duration askTimeout = timeout.plusSeconds(1);
-    ask(deps.registry(), (ActorRef<Optional<ActorRef<ServiceActor.Command>>> replyTo) -> new Registry.Lookup(key, replyTo), ASK_TIMEOUT)
-        .thenCompose(ref -> ref.isEmpty()
-            ? CompletableFuture.completedFuture(
-                CallOutcome.failed(CallOutcome.Failure.NOT_FOUND, "no service " + request.getService() + "; see solo list"))
-            : AskPattern.<ServiceActor.Command, CallOutcome>ask(
-                ref.get(), replyTo -> new ServiceActor.Call(call, deadline, replyTo), askTimeout, deps.system().scheduler()))
-        .whenComplete((outcome, failure) -> {
-          if (failure != null) {
-            response.onError(failure instanceof java.util.concurrent.TimeoutException
-                    || failure.getCause() instanceof java.util.concurrent.TimeoutException
-                ? Status.DEADLINE_EXCEEDED.withDescription("the call to " + request.getService() + " missed its deadline").asRuntimeException()
-                : Statuses.internal("call", failure));
-          } else if (outcome instanceof CallOutcome.Replied replied) {
-            response.onNext(CallResponse.newBuilder()
-                .setStatus(replied.reply().status())
-                .setBody(ByteString.copyFrom(replied.reply().body()))
-                .putAllHeaders(replied.reply().headers())
-                .setVersion(replied.version())
-                .build());
-            response.onCompleted();
-          } else {
-            response.onError(Statuses.of((CallOutcome.Failed) outcome));
-          }
-        });
+    calls.call(Keys.CALLER.get(), request, response);
   }
 
   @Override
@@ -237,9 +205,14 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
           } else if (found.isEmpty()) {
             response.onError(Statuses.notFound("no service " + request.getService() + "; see solo list"));
           } else {
-            ServiceStatus.Builder out = ServiceStatus.newBuilder().setService(info(found.get().service())).setBreaker("closed");
+            ServiceStatus.Builder out = ServiceStatus.newBuilder()
+                .setService(info(found.get().service()))
+                .setRestarts(found.get().restarts())
+                .setBreaker("closed");
             found.get().counters().ifPresent(c -> out.setCalls(c.calls()).setErrors(c.errors())
-                .setQueueDepth(c.queueDepth()).setStartedUnixMs(c.startedUnixMs()).setLastError(c.lastError()));
+                .setQueueDepth(c.queueDepth()).setStartedUnixMs(c.startedUnixMs()).setLastError(c.lastError())
+                .setBreaker(c.breaker().shown()).setCpuMs(c.cpuNanos() / 1_000_000).setAllocatedBytes(c.allocatedBytes())
+                .setTenantKvBytes(c.tenantKvBytes()));
             response.onNext(out.build());
             response.onCompleted();
           }
@@ -276,43 +249,131 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
     stream.setOnCancelHandler(subscription::close);
   }
 
-  // ---- later issues: the service must exist (else NOT_FOUND, as everywhere), then UNIMPLEMENTED ----
+  // ---- versions: hot swap and rollback; what a service described; what it logged ----
 
   @Override
   public void swap(SwapRequest request, StreamObserver<SwapResponse> response) {
-    unimplementedFor(request.getService(), "hot swap", "issue: hot swap with state transfer", response);
+    Caller caller = Keys.CALLER.get();
+    if (request.getWatchdogMs() < 0 || request.getWatchdogMs() > MAX_WATCHDOG.toMillis()) {
+      response.onError(Statuses.invalid("the watchdog window must be between 0 and " + MAX_WATCHDOG.toMinutes() + " minutes, got "
+          + request.getWatchdogMs() + " ms"));
+      return;
+    }
+    Duration watchdog = request.hasWatchdogMs() ? Duration.ofMillis(request.getWatchdogMs()) : DEFAULT_WATCHDOG;
+    withTenant(caller, tenant -> AskPattern.<TenantSupervisor.Command, DeployOutcome>ask(tenant,
+            replyTo -> new TenantSupervisor.Swap(request.getService(), request.getFilesMap(), watchdog, caller.principal(),
+                request.getExplanation(), replyTo),
+            DEPLOY_TIMEOUT, deps.system().scheduler()))
+        .whenComplete((outcome, failure) -> answerSwap("hot swap", outcome, failure, response));
   }
 
   @Override
   public void rollback(RollbackRequest request, StreamObserver<SwapResponse> response) {
-    unimplementedFor(request.getService(), "rollback", "issue: hot swap with state transfer", response);
+    Caller caller = Keys.CALLER.get();
+    if (request.getToVersion() < 0) {
+      response.onError(Statuses.invalid("a version is a positive number, got " + request.getToVersion()));
+      return;
+    }
+    withTenant(caller, tenant -> AskPattern.<TenantSupervisor.Command, DeployOutcome>ask(tenant,
+            replyTo -> new TenantSupervisor.Rollback(request.getService(), request.getToVersion(), caller.principal(),
+                request.getExplanation(), replyTo),
+            DEPLOY_TIMEOUT, deps.system().scheduler()))
+        .whenComplete((outcome, failure) -> answerSwap("rollback", outcome, failure, response));
+  }
+
+  private static void answerSwap(String what, DeployOutcome outcome, Throwable failure, StreamObserver<SwapResponse> response) {
+    if (failure != null) {
+      response.onError(Statuses.internal(what, failure));
+    } else if (outcome instanceof DeployOutcome.Swapped swapped) {
+      response.onNext(SwapResponse.newBuilder()
+          .setService(swapped.service())
+          .setVersion(swapped.version())
+          .setPreviousVersion(swapped.previousVersion())
+          .build());
+      response.onCompleted();
+    } else if (outcome instanceof DeployOutcome.Refused refused) {
+      response.onError(Statuses.refused(refused.findings()));
+    } else {
+      response.onError(Statuses.of((DeployOutcome.Rejected) outcome));
+    }
   }
 
   @Override
   public void versions(VersionsRequest request, StreamObserver<VersionsResponse> response) {
-    unimplementedFor(request.getService(), "version history", "issue: hot swap with state transfer", response);
+    Caller caller = Keys.CALLER.get();
+    withTenant(caller, tenant -> ask(tenant, (ActorRef<Optional<List<TenantSupervisor.VersionView>>> replyTo)
+            -> new TenantSupervisor.Versions(request.getService(), replyTo), ASK_TIMEOUT))
+        .whenComplete((found, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("versions", failure));
+          } else if (found.isEmpty()) {
+            response.onError(Statuses.notFound("no service " + request.getService() + "; see solo list"));
+          } else {
+            VersionsResponse.Builder out = VersionsResponse.newBuilder();
+            found.get().forEach(v -> out.addVersionsBuilder()
+                .setVersion(v.version())
+                .setArtifactHash(v.artifactHash())
+                .setDeployedUnixMs(v.deployedUnixMs())
+                .setState(v.state()));
+            response.onNext(out.build());
+            response.onCompleted();
+          }
+        });
   }
 
+  /** Answers from what the version described when it was deployed: no tenant code runs. */
   @Override
   public void describe(DescribeRequest request, StreamObserver<DescribeResponse> response) {
-    unimplementedFor(request.getService(), "describe", "issue: agents drive Solo through MCP", response);
+    Caller caller = Keys.CALLER.get();
+    withTenant(caller, tenant -> ask(tenant, (ActorRef<Optional<TenantSupervisor.Description>> replyTo)
+            -> new TenantSupervisor.Describe(request.getService(), replyTo), ASK_TIMEOUT))
+        .whenComplete((found, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal("describe", failure));
+          } else if (found.isEmpty()) {
+            response.onError(Statuses.notFound("no service " + request.getService() + "; see solo list"));
+          } else {
+            DescribeResponse.Builder out = DescribeResponse.newBuilder()
+                .setService(found.get().service())
+                .setVersion(found.get().version());
+            found.get().methods().forEach(method -> out.addMethodsBuilder()
+                .setName(method.getName())
+                .setDescription(method.getDescription())
+                .setInputSchema(method.getInputSchema())
+                .setReadOnly(method.getReadOnly()));
+            response.onNext(out.build());
+            response.onCompleted();
+          }
+        });
   }
 
+  /** The newest lines a service logged, from memory: a restart of the server forgets them. */
   @Override
   public void getLogs(GetLogsRequest request, StreamObserver<GetLogsResponse> response) {
-    unimplementedFor(request.getService(), "service logs", "issue: agents drive Solo through MCP", response);
-  }
-
-  private void unimplementedFor(String service, String what, String issue, StreamObserver<?> response) {
     Caller caller = Keys.CALLER.get();
-    withTenant(caller, tenant -> ask(tenant, TenantSupervisor.ListServices::new, ASK_TIMEOUT))
-        .whenComplete((views, failure) -> {
+    ServiceLogs.Query query;
+    try {
+      query = new ServiceLogs.Query(request.getTail(), request.getSinceUnixMs(), request.getGrep());
+    } catch (IllegalArgumentException e) {
+      response.onError(Statuses.invalid(e.getMessage()));
+      return;
+    }
+    withTenant(caller, tenant -> ask(tenant, (ActorRef<Optional<List<ServiceLogs.Line>>> replyTo)
+            -> new TenantSupervisor.GetLogs(request.getService(), query, replyTo), ASK_TIMEOUT))
+        .whenComplete((found, failure) -> {
           if (failure != null) {
-            response.onError(Statuses.internal(what, failure));
-          } else if (views.stream().noneMatch(view -> view.name().equals(service))) {
-            response.onError(Statuses.notFound("no service " + service + "; see solo list"));
+            response.onError(Statuses.internal("logs", failure));
+          } else if (found.isEmpty()) {
+            response.onError(Statuses.notFound("no service " + request.getService() + "; see solo list"));
           } else {
-            response.onError(Statuses.unimplemented(what, issue));
+            GetLogsResponse.Builder out = GetLogsResponse.newBuilder();
+            found.get().forEach(line -> out.addLinesBuilder()
+                .setTimeUnixMs(line.timeUnixMs())
+                .setLevel(line.level())
+                .setMessage(line.message())
+                .setVersion(line.version()));
+            response.onNext(out.build());
+            response.onCompleted();
           }
         });
   }

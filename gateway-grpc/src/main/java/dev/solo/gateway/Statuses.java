@@ -60,18 +60,29 @@ final class Statuses {
     return Status.INVALID_ARGUMENT.withDescription("deploy refused: " + summary).asRuntimeException(trailers);
   }
 
+  /**
+   * A call the load shedder refused: RESOURCE_EXHAUSTED, with when to retry in the description
+   * and in the {@code retry-after-ms} trailer. It names no other tenant and no server-wide count.
+   */
+  static StatusRuntimeException shed(LoadShedder.Refusal refusal) {
+    String why = switch (refusal.reason()) {
+      case TENANT_LIMIT -> "tenant " + refusal.tenant() + " has " + refusal.inflight() + " calls in flight, its limit (max-inflight)";
+      case GLOBAL_LIMIT -> "the server has as many calls in flight as it takes (global-inflight)";
+      case FAIR_SHARE -> "the server is busy and tenant " + refusal.tenant() + " has " + refusal.inflight()
+          + " calls in flight, more than its fair share";
+    };
+    Metadata trailers = new Metadata();
+    trailers.put(Keys.RETRY_AFTER_MS, Long.toString(refusal.retryAfterMillis()));
+    return Status.RESOURCE_EXHAUSTED.withDescription(why + "; retry after " + refusal.retryAfterMillis() + " ms")
+        .asRuntimeException(trailers);
+  }
+
   static StatusRuntimeException invalid(String reason) {
     return Status.INVALID_ARGUMENT.withDescription(reason).asRuntimeException();
   }
 
   static StatusRuntimeException notFound(String reason) {
     return Status.NOT_FOUND.withDescription(reason).asRuntimeException();
-  }
-
-  static StatusRuntimeException unimplemented(String what, String issue) {
-    return Status.UNIMPLEMENTED
-        .withDescription(what + " is not implemented yet in this version of Solo (" + issue + ")")
-        .asRuntimeException();
   }
 
   /** An unexpected failure: logged here with its cause, sent to the client without it. */

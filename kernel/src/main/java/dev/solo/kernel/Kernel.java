@@ -20,10 +20,12 @@ import dev.solo.deploy.DeployPipeline;
 import dev.solo.eventstore.EventStore;
 import dev.solo.gateway.GatewayDependencies;
 import dev.solo.gateway.GrpcGateway;
+import dev.solo.gateway.LoadShedder;
 import dev.solo.proto.v1.Event;
 import dev.solo.tenant.KvStore;
 import dev.solo.tenant.TenantRuntime;
 import dev.solo.tenant.Quarantine;
+import dev.solo.tenant.Quotas;
 import dev.solo.tenant.TenantThreads;
 import dev.solo.tenant.TenantsSupervisor;
 import java.nio.file.Files;
@@ -76,6 +78,14 @@ public final class Kernel {
    * @return the process exit code: 0 after a graceful shutdown
    */
   public static int run(KernelOptions options) {
+    if (options.logJson()) {
+      try {
+        LogFormat.useJson();
+      } catch (IllegalStateException e) {
+        System.err.println("solo: " + e.getMessage());
+        return 2;
+      }
+    }
     KernelSettings settings;
     try {
       settings = KernelSettings.load(options);
@@ -104,6 +114,7 @@ public final class Kernel {
     KvStore kv = null;
     TenantThreads tenantThreads = null;
     DeployPipeline pipeline = null;
+    MetricsEndpoint metrics = null;
     try {
       SystemSupervisor.SystemRefs refs = ask(system, SoloGuardian.GetSystem::new, system);
       refs.feed().recovered().toCompletableFuture().get(settings.bootTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -129,15 +140,17 @@ public final class Kernel {
           settings.limits(),
           settings.tenantLimits(),
           TenantRuntime.LoaderObserver.NONE,
-          quarantine);
+          quarantine,
+          new Quotas());
       ActorRef<TenantsSupervisor.Command> tenants =
           ask(system, (ActorRef<ActorRef<TenantsSupervisor.Command>> replyTo) -> new SoloGuardian.StartTenants(runtime, replyTo), system);
       AskPattern.<TenantsSupervisor.Command, Done>ask(tenants, TenantsSupervisor.AwaitReady::new, settings.bootTimeout(), system.scheduler())
           .toCompletableFuture().get();
 
       GatewayDependencies deps = new GatewayDependencies(system, tenants, refs.registry(), refs.events(), refs.feed(),
-          refs.capabilities(), refs.tokens(), refs.secrets(), ca, clock, settings.limits(), settings.clientCertificateLifetime(),
-          quarantine, () -> requestStop("admin shutdown"));
+          refs.capabilities(), refs.tokens(), refs.secrets(), ca, clock, runtime::limitsOf, settings.clientCertificateLifetime(),
+          quarantine, () -> requestStop("admin shutdown"),
+          new LoadShedder(settings.shedding(), tenant -> runtime.limitsOf(tenant).maxInflight()));
       GrpcGateway gateway = GrpcGateway.start(settings.bind(), settings.port(),
           new GrpcGateway.Tls(serverCertificate, ca.caCertificateFile()),
           deps);
@@ -146,24 +159,32 @@ public final class Kernel {
       audit(refs.events(), "kernel_started", Map.of("address", address), system);
       Runtime.getRuntime().addShutdownHook(new Thread(this::onSigterm, "solo-sigterm"));
       if (settings.metricsPort() != 0) {
-        LOG.warn("metrics are not available yet in this version; --metrics-port {} is ignored", settings.metricsPort());
+        metrics = startMetrics(deps.shedder(), tenantThreads);
       }
       System.out.println("solo server ready on " + address + " (data " + data.root() + ", admin credentials "
           + data.adminCredentials() + ")");
       System.out.flush();
 
       stopRequested.await();
-      LOG.info("stopping: {}", stopReason);
-      audit(refs.events(), "kernel_stopping", Map.of("reason", stopReason), system);
-      boolean drained = gateway.drain(settings.drainTimeout());
-      if (!drained) {
-        LOG.warn("calls still in flight after {} were cut", settings.drainTimeout());
+      LOG.info("stopping: {}; draining {} calls in flight (at most {} ms)", stopReason, deps.shedder().inflight(),
+          settings.drainTimeout().toMillis());
+      GrpcGateway.Drain drain = gateway.drain(settings.drainTimeout());
+      if (drain.cut() > 0) {
+        LOG.warn("drained {} calls in {} ms; {} still in flight after {} ms were cut", drain.inflight() - drain.cut(),
+            drain.took().toMillis(), drain.cut(), settings.drainTimeout().toMillis());
+      } else {
+        LOG.info("drained {} calls in {} ms", drain.inflight(), drain.took().toMillis());
       }
+      audit(refs.events(), "kernel_stopping", Map.of("reason", stopReason, "inflight", Integer.toString(drain.inflight()),
+          "cut", Integer.toString(drain.cut()), "drain_ms", Long.toString(drain.took().toMillis())), system);
       AskPattern.<TenantsSupervisor.Command, Done>ask(tenants,
               replyTo -> new TenantsSupervisor.StopAll(stopReason, replyTo), Duration.ofSeconds(60), system.scheduler())
           .toCompletableFuture().get();
       return 0;
     } finally {
+      if (metrics != null) {
+        metrics.close();
+      }
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (tenantThreads != null) {
@@ -177,6 +198,16 @@ public final class Kernel {
       }
       LOG.info("stopped");
       stopped.countDown();
+    }
+  }
+
+  private MetricsEndpoint startMetrics(LoadShedder shedder, TenantThreads threads) {
+    try {
+      MetricsEndpoint endpoint = MetricsEndpoint.start(settings.metricsBind(), settings.metricsPort(), shedder, threads);
+      LOG.info("metrics on http://{}:{}/metrics", settings.metricsBind(), endpoint.port());
+      return endpoint;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot serve metrics on " + settings.metricsBind() + ":" + settings.metricsPort() + ": " + e, e);
     }
   }
 

@@ -4,9 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueFactory;
+import dev.solo.gateway.LoadShedder;
 import dev.solo.hardening.budget.BudgetLimits;
-import dev.solo.tenant.TenantThreads;
+import dev.solo.tenant.CircuitBreaker;
+import dev.solo.tenant.RestartBackoff;
 import dev.solo.tenant.TenantRuntime;
+import dev.solo.tenant.TenantThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +34,15 @@ record KernelSettings(
     Duration clientCertificateLifetime,
     TenantRuntime.Limits limits,
     Map<String, TenantRuntime.Limits> tenantLimits,
-    TenantThreads.Settings tenantThreads) {
+    TenantThreads.Settings tenantThreads,
+    LoadShedder.Settings shedding,
+    String metricsBind) {
 
-  private static final Set<String> LIMIT_KEYS = Set.of("max-services", "queue-per-service", "max-snapshot-bytes",
-      "call-timeout", "cpu", "wall", "memory", "max-array", "max-depth");
+  private static final Set<String> LIMIT_KEYS = Set.of("max-services", "max-inflight", "queue-per-service", "max-snapshot-bytes",
+      "kv", "call-timeout", "breaker-failures", "breaker-window", "breaker-open", "max-restarts", "restart-window",
+      "restart-backoff-min", "restart-backoff-max", "versions-kept", "cpu", "wall", "memory", "max-array", "max-depth");
+
+  private static final Set<String> SHEDDING_KEYS = Set.of("running", "high-water");
 
   static KernelSettings load(KernelOptions options) {
     Config flags = ConfigFactory.empty();
@@ -62,7 +70,8 @@ record KernelSettings(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("solo.port must be between 0 and 65535, got " + port);
     }
-    Config limitsConfig = solo.getConfig("limits");
+    // global-inflight is server-wide: it is not a limit of each tenant, and no tenant may set it.
+    Config limitsConfig = solo.getConfig("limits").withoutPath("global-inflight");
     TenantRuntime.Limits limits = limits(limitsConfig, "solo.limits");
     Map<String, TenantRuntime.Limits> tenantLimits = new HashMap<>();
     Config perTenant = solo.getConfig("tenant-limits");
@@ -83,7 +92,29 @@ record KernelSettings(
         limits,
         tenantLimits,
         new TenantThreads.Settings(threads.getInt("threads"), threads.getBytes("stack-size"),
-            threads.getDuration("grace"), threads.getInt("max-abandoned")));
+            threads.getDuration("grace"), threads.getInt("max-abandoned")),
+        shedding(solo),
+        solo.getString("metrics-bind"));
+  }
+
+  /** {@code solo.limits.global-inflight} and {@code solo.load-shedding}; running 0 means two per core. */
+  private static LoadShedder.Settings shedding(Config solo) {
+    Config shedding = solo.getConfig("load-shedding");
+    for (String key : shedding.root().keySet()) {
+      if (!SHEDDING_KEYS.contains(key)) {
+        throw new IllegalArgumentException("unknown setting solo.load-shedding." + key + "; valid: " + new TreeSet<>(SHEDDING_KEYS));
+      }
+    }
+    int running = shedding.getInt("running");
+    if (running < 0) {
+      throw new IllegalArgumentException("solo.load-shedding.running must be 0 (two per core) or positive, got " + running);
+    }
+    double highWater = shedding.getDouble("high-water");
+    if (!(highWater > 0 && highWater <= 1)) {
+      throw new IllegalArgumentException("solo.load-shedding.high-water must be above 0 and at most 1, got " + highWater);
+    }
+    return new LoadShedder.Settings(positive(solo.getConfig("limits"), "solo.limits", "global-inflight"),
+        running == 0 ? 2 * Runtime.getRuntime().availableProcessors() : running, highWater);
   }
 
   private static TenantRuntime.Limits limits(Config config, String path) {
@@ -94,11 +125,18 @@ record KernelSettings(
     }
     return new TenantRuntime.Limits(
         positive(config, path, "max-services"),
+        positive(config, path, "max-inflight"),
         positive(config, path, "queue-per-service"),
         (int) Math.min(Integer.MAX_VALUE, config.getBytes("max-snapshot-bytes")),
+        config.getBytes("kv"),
         config.getDuration("call-timeout"),
         new BudgetLimits(config.getDuration("cpu"), config.getDuration("wall"), config.getBytes("memory"),
-            config.getBytes("max-array"), positive(config, path, "max-depth")));
+            config.getBytes("max-array"), positive(config, path, "max-depth")),
+        new CircuitBreaker.Settings(positive(config, path, "breaker-failures"), config.getDuration("breaker-window"),
+            config.getDuration("breaker-open")),
+        new RestartBackoff.Settings(config.getInt("max-restarts"), config.getDuration("restart-window"),
+            config.getDuration("restart-backoff-min"), config.getDuration("restart-backoff-max")),
+        positive(config, path, "versions-kept"));
   }
 
   private static int positive(Config config, String path, String key) {

@@ -1,5 +1,7 @@
 package dev.solo.api;
 
+import java.util.Map;
+
 /**
  * A service deployed into Solo. The kernel creates one instance per live version, calls
  * {@link #start} once, then {@link #handle} one request at a time.
@@ -25,4 +27,15 @@ public interface Service {
 
   /** Called once when the instance is retired: kill, swap or server shutdown. */
   default void stop(String reason) {}
+
+  /**
+   * {@return the methods this service describes, by method name} The kernel calls this once,
+   * before {@link #start}, when a version is deployed, and keeps the answer with the version;
+   * listing or describing services never runs it again. A method name is 1 to 48 of
+   * {@code [a-z0-9_]}, starting with a letter; at most 64 methods. Methods left out can still be
+   * called, they are only not advertised.
+   */
+  default Map<String, MethodSpec> methods() {
+    return Map.of();
+  }
 }

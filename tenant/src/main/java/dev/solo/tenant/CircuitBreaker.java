@@ -13,13 +13,13 @@ import java.util.function.LongSupplier;
  * <p>A failure is a call that threw or ran out of a budget: the service's own fault, not a full
  * queue, a deadline spent waiting, or bad input.
  */
-final class CircuitBreaker {
+public final class CircuitBreaker {
 
   /** The breaker's states, as {@code solo status} and the metrics show them. */
-  enum State {
+  public enum State {
     CLOSED, OPEN, HALF_OPEN;
 
-    String shown() {
+    public String shown() {
       return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
   }
@@ -47,16 +47,16 @@ final class CircuitBreaker {
    * @param window how far back failures count
    * @param openFor how long the breaker stays open before it lets a probe through
    */
-  record Settings(int maxFailures, Duration window, Duration openFor) {
+  public record Settings(int maxFailures, Duration window, Duration openFor) {
     /** Checks the settings. */
-    Settings {
+    public Settings {
       if (maxFailures < 1 || window.isNegative() || window.isZero() || openFor.isNegative() || openFor.isZero()) {
         throw new IllegalArgumentException("breaker settings must be positive: " + maxFailures + ", " + window + ", " + openFor);
       }
     }
 
     /** {@return the defaults of DESIGN.md §8: 5 failures in 30 s, open for 10 s} */
-    static Settings defaults() {
+    public static Settings defaults() {
       return new Settings(5, Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
   }

@@ -3,11 +3,14 @@ package dev.solo.tenant;
 import dev.solo.hardening.Finding;
 import java.util.List;
 
-/** The outcome of a deploy or a kill. */
+/** The outcome of a deploy, a swap, a rollback or a kill. */
 public sealed interface DeployOutcome {
 
   /** The service runs the new version. */
   record Deployed(String service, int version, String artifactHash, long eventId) implements DeployOutcome {}
+
+  /** The service runs another version: a hot swap, or a rollback on request. */
+  record Swapped(String service, int version, int previousVersion, long eventId) implements DeployOutcome {}
 
   /** The service was killed. */
   record Killed(String service, long eventId) implements DeployOutcome {}

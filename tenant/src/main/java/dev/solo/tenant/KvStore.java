@@ -12,6 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.fusesource.leveldbjni.JniDBFactory;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBIterator;
@@ -37,6 +40,8 @@ public final class KvStore implements AutoCloseable {
   private static final WriteOptions SYNC = new WriteOptions().sync(true);
 
   private final DB db;
+  /** Bytes (keys and values) each tenant stores, counted on first use and kept up to date. */
+  private final Map<String, AtomicLong> usage = new ConcurrentHashMap<>();
 
   private KvStore(DB db) {
     this.db = db;
@@ -49,9 +54,52 @@ public final class KvStore implements AutoCloseable {
     return new KvStore(JniDBFactory.factory.open(dir.toFile(), options));
   }
 
-  /** {@return the key-value store of one service} */
+  /** {@return the key-value store of one service, without a quota} */
   public Kv kv(String tenant, String service) {
-    return new ServiceKv(prefix(KV, tenant, service));
+    return kv(tenant, service, () -> Long.MAX_VALUE);
+  }
+
+  /**
+   * {@return the key-value store of one service}; a put that would take the tenant's stored
+   * bytes (keys and values of all its services) past {@code quotaBytes} throws
+   * {@link QuotaExceededException}
+   */
+  public Kv kv(String tenant, String service, LongSupplier quotaBytes) {
+    return new ServiceKv(tenant, prefix(KV, tenant, service), quotaBytes);
+  }
+
+  /** {@return the bytes, keys and values, that a tenant's services store} */
+  public long usedBytes(String tenant) {
+    return usageOf(tenant).get();
+  }
+
+  private AtomicLong usageOf(String tenant) {
+    return usage.computeIfAbsent(tenant, t -> {
+      byte[] name = t.getBytes(UTF_8);
+      byte[] start = ByteBuffer.allocate(1 + name.length + 1).put(KV).put(name).put((byte) 0).array();
+      long bytes = 0;
+      try (DBIterator it = db.iterator()) {
+        for (it.seek(start); it.hasNext(); ) {
+          Map.Entry<byte[], byte[]> entry = it.next();
+          if (!startsWith(entry.getKey(), start)) {
+            break;
+          }
+          bytes += entry.getKey().length + entry.getValue().length;
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("the key-value store could not be read", e);
+      }
+      return new AtomicLong(bytes);
+    });
+  }
+
+  /** A put that would take a tenant past its key-value quota; nothing was written. */
+  public static final class QuotaExceededException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    QuotaExceededException(String message) {
+      super(message);
+    }
   }
 
   /** Durably saves a service's snapshot state, replacing any earlier one. */
@@ -98,6 +146,7 @@ public final class KvStore implements AutoCloseable {
         }
       }
       db.write(batch, SYNC);
+      usage.remove(tenant);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("the key-value store could not be cleared for tenant " + tenant, e);
     }
@@ -120,10 +169,14 @@ public final class KvStore implements AutoCloseable {
   }
 
   private final class ServiceKv implements Kv {
+    private final String tenant;
     private final byte[] prefix;
+    private final LongSupplier quotaBytes;
 
-    ServiceKv(byte[] prefix) {
+    ServiceKv(String tenant, byte[] prefix, LongSupplier quotaBytes) {
+      this.tenant = tenant;
       this.prefix = prefix;
+      this.quotaBytes = quotaBytes;
     }
 
     @Override
@@ -139,16 +192,36 @@ public final class KvStore implements AutoCloseable {
       if (value.length > MAX_VALUE_BYTES) {
         throw new IllegalArgumentException("a value may hold at most " + MAX_VALUE_BYTES + " bytes, got " + value.length);
       }
-      db.put(keyOf(key), value, SYNC);
+      byte[] k = keyOf(key);
+      byte[] old = db.get(k);
+      long delta = old == null ? k.length + value.length : value.length - old.length;
+      AtomicLong used = usageOf(tenant);
+      // One service runs one call at a time, and its keys are its own: only other services of
+      // the tenant move the count meanwhile, and the check below is atomic against them.
+      long after = used.addAndGet(delta);
+      long quota = quotaBytes.getAsLong();
+      if (delta > 0 && after > quota) {
+        used.addAndGet(-delta);
+        throw new QuotaExceededException("the key-value storage of tenant " + tenant + " is full: " + (after - delta)
+            + " bytes stored, this put needs " + delta + " more, the limit (kv-mb) is " + quota + " bytes");
+      }
+      try {
+        db.put(k, value, SYNC);
+      } catch (RuntimeException e) {
+        used.addAndGet(-delta);
+        throw e;
+      }
     }
 
     @Override
     public boolean delete(String key) {
       byte[] k = keyOf(key);
-      if (db.get(k) == null) {
+      byte[] old = db.get(k);
+      if (old == null) {
         return false;
       }
       db.delete(k, SYNC);
+      usageOf(tenant).addAndGet(-(k.length + old.length));
       return true;
     }
 

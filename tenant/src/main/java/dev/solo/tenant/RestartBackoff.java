@@ -10,7 +10,7 @@ import java.util.Optional;
  * {@code maxRestarts} times within {@code window}, when it is quarantined instead. Not
  * thread-safe: the tenant supervisor owns one per service.
  */
-final class RestartBackoff {
+public final class RestartBackoff {
 
   /**
    * The supervision settings (DESIGN.md §8: 10 restarts in 60 s before quarantine).
@@ -20,9 +20,9 @@ final class RestartBackoff {
    * @param minBackoff the delay before the first restart
    * @param maxBackoff the longest delay
    */
-  record Settings(int maxRestarts, Duration window, Duration minBackoff, Duration maxBackoff) {
+  public record Settings(int maxRestarts, Duration window, Duration minBackoff, Duration maxBackoff) {
     /** Checks the settings. */
-    Settings {
+    public Settings {
       if (maxRestarts < 0 || window.isNegative() || window.isZero() || minBackoff.isNegative() || minBackoff.isZero()
           || maxBackoff.compareTo(minBackoff) < 0) {
         throw new IllegalArgumentException("restart settings must be positive, with max-backoff >= min-backoff: "
@@ -31,7 +31,7 @@ final class RestartBackoff {
     }
 
     /** {@return the defaults: 10 restarts in 60 s, backoff from 100 ms to 5 s} */
-    static Settings defaults() {
+    public static Settings defaults() {
       return new Settings(10, Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofSeconds(5));
     }
   }

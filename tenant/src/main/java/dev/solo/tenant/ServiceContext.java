@@ -46,14 +46,16 @@ final class ServiceContext implements Context {
   private final Log log;
   private volatile Instant callDeadline;
 
-  ServiceContext(ServiceKey key, int version, Set<String> grants, TenantRuntime runtime, Scheduler scheduler) {
+  /** A context whose {@code log()} lines are also kept in {@code logs}, for {@code solo logs}. */
+  ServiceContext(ServiceKey key, int version, Set<String> grants, TenantRuntime runtime, Scheduler scheduler,
+      ServiceLogs logs) {
     this.key = key;
     this.version = version;
     this.grants = Set.copyOf(grants);
     this.runtime = runtime;
     this.scheduler = scheduler;
-    this.kv = runtime.kv().kv(key.tenant(), key.service());
-    this.log = new ServiceLog(key, version);
+    this.kv = runtime.kv().kv(key.tenant(), key.service(), () -> runtime.limitsOf(key.tenant()).kvBytes());
+    this.log = new ServiceLog(key, version, logs, runtime.clock());
   }
 
   void beginCall(Instant deadline) {
@@ -210,21 +212,24 @@ final class ServiceContext implements Context {
     }
   }
 
-  /** A service's log lines, tagged with tenant, service and version. */
-  private record ServiceLog(ServiceKey key, int version) implements Log {
+  /** A service's log lines, tagged with tenant, service and version, and kept for {@code solo logs}. */
+  private record ServiceLog(ServiceKey key, int version, ServiceLogs logs, java.time.Clock clock) implements Log {
     @Override
     public void info(String msg) {
       SERVICE_LOG.info("[{} v{}] {}", key, version, msg);
+      logs.append(key.service(), version, "INFO", msg, clock.millis());
     }
 
     @Override
     public void warn(String msg) {
       SERVICE_LOG.warn("[{} v{}] {}", key, version, msg);
+      logs.append(key.service(), version, "WARN", msg, clock.millis());
     }
 
     @Override
     public void error(String msg) {
       SERVICE_LOG.error("[{} v{}] {}", key, version, msg);
+      logs.append(key.service(), version, "ERROR", msg, clock.millis());
     }
   }
 }

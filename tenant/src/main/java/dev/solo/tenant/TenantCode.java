@@ -29,10 +29,11 @@ final class TenantCode {
     }
   }
 
-  /** {@return the outcome of a call whose tenant code did not return a reply} */
-  static CallOutcome outcomeOf(Throwable failure) {
+  /** {@return the outcome of a call of {@code key} whose tenant code did not return a reply}; counts budget trips */
+  static CallOutcome outcomeOf(ServiceKey key, Throwable failure) {
     Throwable t = unwrap(failure);
     if (t instanceof BudgetExceededError budget) {
+      TenantMetrics.budgetTrip(key.tenant(), budget.kind());
       return CallOutcome.failed(CallOutcome.Failure.RESOURCE_EXHAUSTED,
           "the call was stopped by its " + budget.kind().budgetName() + " budget: " + budget.getMessage());
     }

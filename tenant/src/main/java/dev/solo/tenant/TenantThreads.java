@@ -99,12 +99,17 @@ public final class TenantThreads implements AutoCloseable {
    * whatever the code threw.
    */
   public <T> CompletableFuture<T> run(BudgetLimits limits, String what, Callable<T> code) {
+    return run(limits, what, code, null);
+  }
+
+  /** Runs tenant code under a budget, as above, and adds the CPU time and bytes it used to {@code use}. */
+  public <T> CompletableFuture<T> run(BudgetLimits limits, String what, Callable<T> code, ResourceUse use) {
     CompletableFuture<T> result = new CompletableFuture<>();
     if (abandoned.get() > maxAbandoned) {
       result.completeExceptionally(new OverloadedException("too many stuck tenant threads; try again later"));
       return result;
     }
-    Running<T> call = new Running<>(what, limits, result);
+    Running<T> call = new Running<>(what, limits, result, use);
     pool.execute(() -> call.runOnThisThread(code));
     return result;
   }
@@ -132,14 +137,16 @@ public final class TenantThreads implements AutoCloseable {
     private final String what;
     private final BudgetLimits limits;
     private final CompletableFuture<T> result;
+    private final ResourceUse use;
     private volatile Meter meter;
     private volatile long killedAt;
     private volatile boolean gaveUp;
 
-    Running(String what, BudgetLimits limits, CompletableFuture<T> result) {
+    Running(String what, BudgetLimits limits, CompletableFuture<T> result, ResourceUse use) {
       this.what = what;
       this.limits = limits;
       this.result = result;
+      this.use = use;
     }
 
     void runOnThisThread(Callable<T> code) {
@@ -152,6 +159,10 @@ public final class TenantThreads implements AutoCloseable {
         result.completeExceptionally(t);
       } finally {
         running.remove(this);
+        Meter closed = meter;
+        if (use != null && closed != null) {
+          use.add(closed.cpuNanos(), closed.allocatedBytes());
+        }
         if (gaveUp) {
           returnAbandonedThread();
         }

@@ -4,6 +4,7 @@ import dev.solo.eventstore.EventStore;
 import dev.solo.proto.state.v1.TenantAdded;
 import dev.solo.proto.state.v1.TenantQuarantined;
 import dev.solo.proto.state.v1.TenantReleased;
+import dev.solo.proto.state.v1.TenantRemoved;
 import dev.solo.proto.state.v1.TenantsEvent;
 import dev.solo.proto.state.v1.TenantsSnapshot;
 import dev.solo.proto.v1.Event;
@@ -43,9 +44,50 @@ public final class TenantsSupervisor
     extends EventSourcedBehavior<TenantsSupervisor.Command, TenantsEvent, TenantsSupervisor.State> {
 
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(15);
+  /** How often unused artifacts are collected, and how old one must be (a deploy stores it before recording it). */
+  private static final Duration ARTIFACT_COLLECTION_EVERY = Duration.ofMinutes(10);
+  private static final Duration ARTIFACT_MIN_AGE = Duration.ofMinutes(10);
 
   /** The tenants supervisor's protocol. */
-  public sealed interface Command permits CreateTenant, ListTenants, GetTenant, AwaitReady, StopAll, TenantReady, SetQuarantine {}
+  public sealed interface Command
+      permits CreateTenant, ListTenants, GetTenant, AwaitReady, StopAll, TenantReady, SetQuarantine, SetQuota, DeleteTenant,
+          TenantPurged, CollectArtifacts {}
+
+  /** Deletes stored artifacts that no kept version of any tenant refers to; then runs again later. */
+  public record CollectArtifacts() implements Command {}
+
+  /**
+   * Sets limits of one tenant: every limit {@code change} sets replaces the tenant's quota for
+   * it; a change that sets nothing only reads. The reply is the tenant's limits after the change,
+   * empty if there is no such tenant.
+   */
+  public record SetQuota(String name, Quota change, String principal, ActorRef<Optional<TenantRuntime.Limits>> replyTo)
+      implements Command {}
+
+  /**
+   * Deletes a tenant: its services stop, its key-value data, saved states, quota and history go,
+   * and a {@code tenant_deleted} event records it. Its tokens and secrets are the caller's to
+   * revoke and delete first; {@code attributes} (their counts) go into the event.
+   */
+  public record DeleteTenant(String name, String principal, Map<String, String> attributes, ActorRef<Deleted> replyTo)
+      implements Command {}
+
+  /** The answer to {@link DeleteTenant}. */
+  public record Deleted(DeleteResult result, int servicesStopped) {}
+
+  /** How a {@link DeleteTenant} ended. */
+  public enum DeleteResult {
+    /** The tenant is deleted, and its event is durable. */
+    DELETED,
+    /** There is no such tenant. */
+    NOT_FOUND,
+    /** Another delete of the tenant is under way. */
+    IN_PROGRESS,
+    /** A step failed; the tenant is not deleted, and the delete can be tried again. */
+    FAILED
+  }
+
+  private record TenantPurged(DeleteTenant delete, int services, Throwable failure) implements Command {}
 
   /**
    * Quarantines a tenant (its calls refused, its services stopped with their state saved,
@@ -74,7 +116,7 @@ public final class TenantsSupervisor
   public record ListTenants(ActorRef<List<TenantView>> replyTo) implements Command {}
 
   /** A tenant as the admin sees it. */
-  public record TenantView(String name, long createdUnixMs) {}
+  public record TenantView(String name, long createdUnixMs, boolean quarantined) {}
 
   /** Finds a tenant's supervisor. */
   public record GetTenant(String name, ActorRef<Optional<ActorRef<TenantSupervisor.Command>>> replyTo) implements Command {}
@@ -88,11 +130,12 @@ public final class TenantsSupervisor
   /** Sent by a tenant supervisor once its services are back. */
   public record TenantReady(String name) implements Command {}
 
-  /** The persisted tenants list, and which of them are quarantined. */
-  public record State(Map<String, TenantAdded> tenants, Set<String> quarantined) {
+  /** The persisted tenants list, which of them are quarantined, and their quotas. */
+  public record State(Map<String, TenantAdded> tenants, Set<String> quarantined, Map<String, Quota> quotas) {
     public State {
       tenants = Map.copyOf(tenants);
       quarantined = Set.copyOf(quarantined);
+      quotas = Map.copyOf(quotas);
     }
   }
 
@@ -101,7 +144,9 @@ public final class TenantsSupervisor
   private final Map<String, ActorRef<TenantSupervisor.Command>> supervisors = new HashMap<>();
   private final Set<String> notReady = new HashSet<>();
   private final List<ActorRef<Done>> readyWaiters = new ArrayList<>();
+  private final Set<String> deleting = new HashSet<>();
   private boolean recovered;
+  private long spawned;
 
   /** {@return the tenants supervisor} */
   public static Behavior<Command> create(TenantRuntime runtime) {
@@ -116,7 +161,7 @@ public final class TenantsSupervisor
 
   @Override
   public State emptyState() {
-    return new State(Map.of(), Set.of());
+    return new State(Map.of(), Set.of(), Map.of());
   }
 
   @Override
@@ -130,6 +175,10 @@ public final class TenantsSupervisor
         .onCommand(StopAll.class, this::onStopAll)
         .onCommand(TenantReady.class, this::onTenantReady)
         .onCommand(SetQuarantine.class, this::onSetQuarantine)
+        .onCommand(SetQuota.class, this::onSetQuota)
+        .onCommand(DeleteTenant.class, this::onDelete)
+        .onCommand(TenantPurged.class, this::onPurged)
+        .onCommand(CollectArtifacts.class, this::onCollectArtifacts)
         .build();
   }
 
@@ -186,9 +235,105 @@ public final class TenantsSupervisor
     });
   }
 
+  private Effect<TenantsEvent, State> onSetQuota(State state, SetQuota set) {
+    if (!state.tenants().containsKey(set.name())) {
+      set.replyTo().tell(Optional.empty());
+      return Effect().none();
+    }
+    Quota before = state.quotas().getOrDefault(set.name(), Quota.NONE);
+    Quota after = before.merge(set.change());
+    if (after.equals(before)) {
+      set.replyTo().tell(Optional.of(runtime.limitsOf(set.name())));
+      return Effect().none();
+    }
+    TenantsEvent event = TenantsEvent.newBuilder().setQuotaSet(after.toEvent(set.name(), runtime.clock().millis())).build();
+    return Effect().persist(event).thenRun(next -> {
+      runtime.quotas().set(set.name(), after);
+      Event draft = EventStore.draft(set.name(), "tenant_quota_set", set.name(), set.change().asAttributes(), set.principal(), 0);
+      EventStore.append(runtime.events(), draft, STEP_TIMEOUT, context.getSystem().scheduler())
+          .whenComplete((stored, failure) -> set.replyTo().tell(Optional.of(runtime.limitsOf(set.name()))));
+    });
+  }
+
+  private Effect<TenantsEvent, State> onDelete(State state, DeleteTenant delete) {
+    ActorRef<TenantSupervisor.Command> supervisor = supervisors.get(delete.name());
+    if (!state.tenants().containsKey(delete.name()) || supervisor == null) {
+      delete.replyTo().tell(new Deleted(DeleteResult.NOT_FOUND, 0));
+      return Effect().none();
+    }
+    if (!deleting.add(delete.name())) {
+      delete.replyTo().tell(new Deleted(DeleteResult.IN_PROGRESS, 0));
+      return Effect().none();
+    }
+    // Refused at the gateway at once, while its services stop.
+    runtime.quarantine().quarantine(delete.name());
+    context.pipeToSelf(
+        AskPattern.<TenantSupervisor.Command, Integer>ask(supervisor, TenantSupervisor.Purge::new,
+            STEP_TIMEOUT.multipliedBy(2), context.getSystem().scheduler()),
+        (services, failure) -> new TenantPurged(delete, services == null ? 0 : services, failure));
+    return Effect().none();
+  }
+
+  private Effect<TenantsEvent, State> onPurged(State state, TenantPurged purged) {
+    DeleteTenant delete = purged.delete();
+    if (purged.failure() != null) {
+      deleting.remove(delete.name());
+      if (!state.quarantined().contains(delete.name())) {
+        runtime.quarantine().release(delete.name());
+      }
+      context.getLog().warn("deleting tenant {} failed: {}", delete.name(), purged.failure().toString());
+      delete.replyTo().tell(new Deleted(DeleteResult.FAILED, 0));
+      return Effect().none();
+    }
+    TenantRemoved removed = TenantRemoved.newBuilder().setName(delete.name()).setTimeUnixMs(runtime.clock().millis()).build();
+    return Effect().persist(TenantsEvent.newBuilder().setRemoved(removed).build()).thenRun(after -> {
+      deleting.remove(delete.name());
+      supervisors.remove(delete.name());
+      notReady.remove(delete.name());
+      runtime.quotas().remove(delete.name());
+      runtime.quarantine().release(delete.name());
+      Map<String, String> attributes = new java.util.LinkedHashMap<>(delete.attributes());
+      attributes.put("services_stopped", Integer.toString(purged.services()));
+      // The tenant's own events stay: the log is append-only, and the admin can still audit them.
+      Event draft = EventStore.draft(delete.name(), "tenant_deleted", delete.name(), attributes, delete.principal(), 0);
+      EventStore.append(runtime.events(), draft, STEP_TIMEOUT, context.getSystem().scheduler())
+          .whenComplete((stored, failure) -> delete.replyTo().tell(new Deleted(DeleteResult.DELETED, purged.services())));
+    });
+  }
+
+  private Effect<TenantsEvent, State> onCollectArtifacts(State state, CollectArtifacts collect) {
+    List<CompletableFuture<Set<String>>> asks = new ArrayList<>();
+    for (ActorRef<TenantSupervisor.Command> supervisor : supervisors.values()) {
+      asks.add(AskPattern.<TenantSupervisor.Command, Set<String>>ask(supervisor, TenantSupervisor.ReferencedArtifacts::new,
+          STEP_TIMEOUT, context.getSystem().scheduler()).toCompletableFuture());
+    }
+    // If any tenant does not answer, nothing is collected this time: only what is known unused goes.
+    CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApplyAsync(done -> {
+          Set<String> referenced = new HashSet<>();
+          asks.forEach(ask -> referenced.addAll(ask.join()));
+          try {
+            return runtime.artifacts().collect(referenced, ARTIFACT_MIN_AGE);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }, runtime.deployExecutor())
+        .whenComplete((deleted, failure) -> {
+          if (failure != null) {
+            context.getLog().warn("collecting unused artifacts failed: {}", failure.toString());
+          } else if (!deleted.isEmpty()) {
+            EventStore.append(runtime.events(), EventStore.draft("", "artifacts_collected", "artifacts",
+                Map.of("deleted", Integer.toString(deleted.size())), "kernel", 0), STEP_TIMEOUT, context.getSystem().scheduler());
+          }
+        });
+    context.scheduleOnce(ARTIFACT_COLLECTION_EVERY, context.getSelf(), new CollectArtifacts());
+    return Effect().none();
+  }
+
   private Effect<TenantsEvent, State> onList(State state, ListTenants list) {
     List<TenantView> views = new ArrayList<>();
-    new TreeMap<>(state.tenants()).forEach((name, added) -> views.add(new TenantView(name, added.getTimeUnixMs())));
+    new TreeMap<>(state.tenants()).forEach((name, added) ->
+        views.add(new TenantView(name, added.getTimeUnixMs(), state.quarantined().contains(name))));
     list.replyTo().tell(List.copyOf(views));
     return Effect().none();
   }
@@ -238,12 +383,14 @@ public final class TenantsSupervisor
 
   private void onRecovered(State state) {
     state.quarantined().forEach(runtime.quarantine()::quarantine);
+    state.quotas().forEach(runtime.quotas()::set);
     state.tenants().keySet().forEach(name -> {
       notReady.add(name);
       spawnTenant(name, state.quarantined().contains(name));
     });
     recovered = true;
     answerReadyWaiters();
+    context.scheduleOnce(ARTIFACT_COLLECTION_EVERY, context.getSelf(), new CollectArtifacts());
   }
 
   private void spawnTenant(String name, boolean quarantined) {
@@ -251,7 +398,8 @@ public final class TenantsSupervisor
     ActorRef<TenantSupervisor.Command> supervisor = context.spawn(
         Behaviors.supervise(TenantSupervisor.create(name, runtime, context.getSelf(), quarantined))
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)),
-        "tenant-" + name);
+        // Unique: a deleted tenant's supervisor may still be stopping when the name is created again.
+        "tenant-" + name + "-" + ++spawned);
     supervisors.put(name, supervisor);
   }
 
@@ -263,17 +411,20 @@ public final class TenantsSupervisor
   private static State apply(State state, TenantsEvent event) {
     Map<String, TenantAdded> tenants = new HashMap<>(state.tenants());
     Set<String> quarantined = new HashSet<>(state.quarantined());
+    Map<String, Quota> quotas = new HashMap<>(state.quotas());
     switch (event.getKindCase()) {
       case ADDED -> tenants.put(event.getAdded().getName(), event.getAdded());
       case REMOVED -> {
         tenants.remove(event.getRemoved().getName());
         quarantined.remove(event.getRemoved().getName());
+        quotas.remove(event.getRemoved().getName());
       }
       case QUARANTINED -> quarantined.add(event.getQuarantined().getName());
       case RELEASED -> quarantined.remove(event.getReleased().getName());
+      case QUOTA_SET -> quotas.put(event.getQuotaSet().getName(), Quota.of(event.getQuotaSet()));
       default -> { }
     }
-    return new State(tenants, quarantined);
+    return new State(tenants, quarantined, quotas);
   }
 
   @Override
@@ -286,14 +437,20 @@ public final class TenantsSupervisor
     return new SnapshotAdapter<>() {
       @Override
       public Object toJournal(State state) {
-        return TenantsSnapshot.newBuilder().addAllTenants(state.tenants().values()).addAllQuarantined(state.quarantined()).build();
+        TenantsSnapshot.Builder snapshot =
+            TenantsSnapshot.newBuilder().addAllTenants(state.tenants().values()).addAllQuarantined(state.quarantined());
+        state.quotas().forEach((name, quota) -> snapshot.addQuotas(quota.toEvent(name, 0)));
+        return snapshot.build();
       }
 
       @Override
       public State fromJournal(Object from) {
+        TenantsSnapshot snapshot = (TenantsSnapshot) from;
         Map<String, TenantAdded> tenants = new HashMap<>();
-        ((TenantsSnapshot) from).getTenantsList().forEach(added -> tenants.put(added.getName(), added));
-        return new State(tenants, Set.copyOf(((TenantsSnapshot) from).getQuarantinedList()));
+        snapshot.getTenantsList().forEach(added -> tenants.put(added.getName(), added));
+        Map<String, Quota> quotas = new HashMap<>();
+        snapshot.getQuotasList().forEach(set -> quotas.put(set.getName(), Quota.of(set)));
+        return new State(tenants, Set.copyOf(snapshot.getQuarantinedList()), quotas);
       }
     };
   }

@@ -71,6 +71,32 @@ class KvStoreTest {
   }
 
   @Test
+  void aTenantsQuotaCountsEveryServiceAndSurvivesReopening() throws Exception {
+    // A stored entry costs its value and its key, the key with its 8-byte service prefix here.
+    try (KvStore store = KvStore.open(dir)) {
+      Kv a = store.kv("acme", "a", () -> 120);
+      Kv b = store.kv("acme", "b", () -> 120);
+      a.put("k1", new byte[40]);        // 50 bytes
+      b.put("k2", new byte[40]);        // 100
+      KvStore.QuotaExceededException full = assertThrows(KvStore.QuotaExceededException.class, () -> a.put("k3", new byte[20]));
+      assertEquals("the key-value storage of tenant acme is full: 100 bytes stored, this put needs 30 more,"
+          + " the limit (kv-mb) is 120 bytes", full.getMessage());
+      assertTrue(a.get("k3").isEmpty(), "nothing was written");
+      a.put("k1", new byte[10]);        // shrinking always works: 70
+      a.put("k3", new byte[20]);        // 100
+      assertTrue(b.delete("k2"));       // 50
+      assertEquals(50, store.usedBytes("acme"));
+      store.kv("globex", "a", () -> 100).put("k", new byte[1]);
+      assertEquals(50, store.usedBytes("acme"), "another tenant's bytes do not count");
+    }
+    try (KvStore store = KvStore.open(dir)) {
+      assertEquals(50, store.usedBytes("acme"), "counted again from the data after reopening");
+      store.deleteTenant("acme");
+      assertEquals(0, store.usedBytes("acme"));
+    }
+  }
+
+  @Test
   void keysAreListedInOrderByPrefixWithALimit() throws Exception {
     try (KvStore store = KvStore.open(dir)) {
       Kv kv = store.kv("acme", "svc");

@@ -119,7 +119,7 @@ class TenantSupervisorTest {
         kit.spawn(SecretVault.create(MasterKey.loadOrCreate(data.resolve("master.key")), Clock.systemUTC()), "secrets");
     pipeline = new DeployPipeline(artifacts, DeployLimits.defaults());
     TenantRuntime runtime = new TenantRuntime(pipeline, artifacts, kv, events,
-        registry, secrets, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), Map.of(), loaders, new Quarantine());
+        registry, secrets, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), Map.of(), loaders, new Quarantine(), new Quotas());
     ActorRef<TenantsSupervisor.Command> tenants = kit.spawn(TenantsSupervisor.create(runtime), "tenants");
     ask(tenants, TenantsSupervisor.AwaitReady::new);
     return new Running(tenants, registry, feed);
@@ -175,6 +175,31 @@ class TenantSupervisorTest {
       java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
     assertNull(ref.get(), "the killed version's class loader is unreachable and collected");
+  }
+
+  @Test
+  void swappedOutVersionsClassLoaderIsCollectedOnceTheSwapIsCommitted() throws Exception {
+    Map<Integer, WeakReference<ClassLoader>> loaders = new java.util.concurrent.ConcurrentHashMap<>();
+    Running running = start((key, version, defined) -> loaders.put(version, new WeakReference<>(defined)));
+    ActorRef<TenantSupervisor.Command> acme = tenant(running, "acme");
+    assertInstanceOf(DeployOutcome.Deployed.class, deploy(acme, "shapes", "Shapes.java", SHAPES));
+    assertEquals("1:2", text(call(running, "acme", "shapes", "any", "")));
+    DeployOutcome swapped = ask(acme, (ActorRef<DeployOutcome> replyTo) -> new TenantSupervisor.Swap("shapes",
+        Map.of("Shapes.java", SHAPES.replace("class Shapes", "class Shapes /* v2 */")), java.time.Duration.ZERO, "tenant:test", "",
+        replyTo));
+    assertEquals(2, assertInstanceOf(DeployOutcome.Swapped.class, swapped).version());
+    assertEquals("1:2", text(call(running, "acme", "shapes", "any", "")), "version 2 answers");
+
+    WeakReference<ClassLoader> first = loaders.get(1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (first.get() != null && System.nanoTime() < deadline) {
+      System.gc();
+      byte[] pressure = new byte[1 << 20];
+      assertEquals(1 << 20, pressure.length);
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    assertNull(first.get(), "the swapped-out version's class loader is unreachable and collected");
+    assertTrue(loaders.get(2).get() != null, "the live version's loader stays");
   }
 
   @Test
