@@ -138,6 +138,25 @@ class SupervisionTest {
   }
 
   @Test
+  void aSwapToAFixedVersionClosesAnOpenBreakerAtOnce() throws Exception {
+    Credentials acme;
+    try (SoloClient admin = SoloClient.connect(Credentials.read(adminFile))) {
+      acme = admin.createTenant("fixes");
+    }
+    try (SoloClient client = SoloClient.connect(acme)) {
+      client.deploy("flaky", Map.of("Flaky.java", FLAKY), List.of(), "");
+      for (int i = 1; i <= 3; i++) {
+        assertThrows(SoloException.class, () -> client.call("flaky", "fail", new byte[0]));
+      }
+      assertEquals("open", client.status("flaky").breaker());
+      String fixed = FLAKY.replace("throw new IllegalStateException(\"broken at call \" + ran);", "return Reply.ok(\"fixed\");");
+      client.swap("flaky", Map.of("Flaky.java", fixed), Duration.ZERO, "fix the failing method");
+      assertEquals("fixed", client.call("flaky", "fail", new byte[0]).text(), "the new version runs at once");
+      assertEquals("closed", client.status("flaky").breaker());
+    }
+  }
+
+  @Test
   void aCrashLoopEndsInQuarantineAndReleaseBringsItBack() throws Exception {
     Credentials acme;
     try (SoloClient admin = SoloClient.connect(Credentials.read(adminFile))) {
