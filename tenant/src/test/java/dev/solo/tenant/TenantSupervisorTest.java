@@ -341,8 +341,9 @@ class TenantSupervisorTest {
     long start = System.nanoTime();
     ask(running.tenants(), (ActorRef<Done> replyTo) -> new TenantsSupervisor.StopAll("test", replyTo));
     long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    // snapshot() and stop() each run out their own 1 s CPU budget: about 2 s, and not forever.
-    assertTrue(stopMs < 4_000, "a graceful stop took " + stopMs + " ms");
+    // snapshot() and stop() each run out their own budget: about 2 s of CPU on an idle machine,
+    // and on a busy one never more than their two 5 s wall budgets and the grace period.
+    assertTrue(stopMs < 12_000, "a graceful stop took " + stopMs + " ms");
 
     shutdown();
     running = start(TenantRuntime.LoaderObserver.NONE);
