@@ -152,8 +152,13 @@ class ContainmentTest {
     neighbour.join(10_000);
 
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, stopped.code(), stopped.reason());
-    assertTrue(stopped.reason().startsWith("the call was stopped by its " + budget + " budget: "), stopped.reason());
-    long budgetMs = budget.equals("wall") ? WALL_BUDGET_MS : CPU_BUDGET_MS;
+    // On a busy machine a CPU-bound attack can get less than its 1 s of CPU within the 2 s wall
+    // budget, and the wall budget stops it first. Either is containment; that the CPU budget
+    // itself trips at its limit is checked exactly in-process (hardening's LoopBudgetTest).
+    boolean stoppedByWall = budget.equals("cpu") && stopped.reason().startsWith("the call was stopped by its wall budget: ");
+    String expected = stoppedByWall ? "wall" : budget;
+    assertTrue(stopped.reason().startsWith("the call was stopped by its " + expected + " budget: "), stopped.reason());
+    long budgetMs = expected.equals("wall") ? WALL_BUDGET_MS : CPU_BUDGET_MS;
     assertTrue(elapsedMs < 2 * budgetMs, attack + " took " + elapsedMs + " ms");
     assertEquals("alive", acme.call("attacks", "ok", new byte[0]).text(), "the service answers its next call");
     assertEquals(List.of(), neighbourFailures, "the neighbour tenant's calls all succeed");
