@@ -175,7 +175,14 @@ class SupervisionTest {
       assertTrue(quarantined.reason().contains("crashed more than 3 times in 60 s; last: ")
           && quarantined.reason().contains("still broken, 2 crashes left"), quarantined.reason());
       assertEquals(3, client.status("fragile").restarts());
-      List<String> seen = types(client, List.of("service_crashed", "service_restarted", "service_quarantined"));
+      // The quarantine event is appended once the instance has stopped: wait for it.
+      List<String> kinds = List.of("service_crashed", "service_restarted", "service_quarantined");
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      List<String> seen = types(client, kinds);
+      while (!seen.contains("service_quarantined") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        seen = types(client, kinds);
+      }
       assertEquals(4, seen.stream().filter("service_crashed"::equals).count(), seen.toString());
       assertEquals("service_quarantined", seen.get(seen.size() - 1), seen.toString());
 
