@@ -16,6 +16,11 @@ import java.util.Map;
 public final class Bench {
   private static final Map<String, Scenario> SCENARIOS = Map.of(
       "instrumentation", new InstrumentationScenario(),
+      "call", new CallScenario(CallScenario.Size.full()),
+      "deploy", new DeployScenario(DeployScenario.Size.full()),
+      "append", new AppendScenario(AppendScenario.Size.full()),
+      "swap", new SwapScenario(SwapScenario.Size.full()),
+      "density", new DensityScenario(DensityScenario.Size.full()),
       "fairness", new FairnessScenario(FairnessScenario.Size.full()));
 
   private Bench() {}
@@ -28,6 +33,8 @@ public final class Bench {
 
   /** Runs the benchmarks named on the command line. */
   public static void main(String[] args) throws Exception {
+    // As the server does (cli Main): the append scenario runs the event store in this JVM.
+    dev.solo.kernel.CommonPool.ensureParallelism();
     boolean json = false;
     List<String> names = new ArrayList<>();
     for (String arg : args) {

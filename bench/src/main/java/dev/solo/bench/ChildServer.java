@@ -27,11 +27,13 @@ final class ChildServer implements AutoCloseable {
   private final Process process;
   private final Path data;
   private final Path log;
+  private final int port;
 
-  private ChildServer(Process process, Path data, Path log) {
+  private ChildServer(Process process, Path data, Path log, int port) {
     this.process = process;
     this.data = data;
     this.log = log;
+    this.port = port;
   }
 
   /**
@@ -40,7 +42,14 @@ final class ChildServer implements AutoCloseable {
    * @param config HOCON that wins over the built-in defaults, empty for none
    */
   static ChildServer start(String config, List<String> jvmOptions) throws Exception {
-    Path root = Files.createTempDirectory("solo-bench-server");
+    return startIn(Files.createTempDirectory("solo-bench-server"), config, jvmOptions);
+  }
+
+  /**
+   * Starts a server on {@code root/data}, which may hold a previous server's data (a restart),
+   * and waits until it prints its ready line.
+   */
+  static ChildServer startIn(Path root, String config, List<String> jvmOptions) throws Exception {
     Path data = root.resolve("data");
     Path log = root.resolve("server.log");
     int port;
@@ -60,7 +69,7 @@ final class ChildServer implements AutoCloseable {
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     // If the benchmark is stopped (Ctrl-C), its server goes with it.
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "bench-server-reaper"));
-    ChildServer server = new ChildServer(process, data, log);
+    ChildServer server = new ChildServer(process, data, log, port);
     CompletableFuture<String> ready = new CompletableFuture<>();
     Thread reader = new Thread(() -> readUntilReady(process, ready), "bench-server-stdout");
     reader.setDaemon(true);
@@ -91,6 +100,27 @@ final class ChildServer implements AutoCloseable {
   /** {@return the admin's credentials, written by the server on its first start} */
   Credentials admin() throws IOException {
     return Credentials.read(data.resolve("admin.creds"));
+  }
+
+  /** {@return the directory that holds the data directory, for {@link #startIn} after a {@link #kill}} */
+  Path root() {
+    return data.getParent();
+  }
+
+  /** {@return the server's address, {@code localhost:PORT}} */
+  String address() {
+    return "localhost:" + port;
+  }
+
+  /** {@return the process id of the server's JVM} */
+  long pid() {
+    return process.pid();
+  }
+
+  /** Ends the server with SIGKILL, as a crash would, and keeps its data directory for a restart. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
   }
 
   /** {@return the server's log file} */

@@ -1,13 +1,23 @@
 package dev.solo.bench;
 
+import dev.solo.api.Context;
+import dev.solo.api.Request;
+import dev.solo.api.Service;
 import dev.solo.client.CallResult;
 import dev.solo.client.Credentials;
 import dev.solo.client.SoloClient;
 import dev.solo.client.SoloException;
+import dev.solo.deploy.ArtifactStore;
+import dev.solo.deploy.DeployLimits;
+import dev.solo.deploy.DeployPipeline;
+import dev.solo.deploy.DeployResult;
+import dev.solo.hardening.budget.Meter;
 import io.grpc.Status;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,10 +39,10 @@ import java.util.concurrent.locks.LockSupport;
  * of the same service with more closed-loop callers than its in-flight limit, callers that never
  * back off. A service runs one call at a time, so the copies let the flood keep every core busy:
  * CPU, not the in-flight limits, is what runs out first on a small machine. Every service does
- * the same CPU work per call (about 1 ms, calibrated at the start). The figures: the share of the
- * quiet tenant's calls that succeed under noise, its p99 latency under noise over its p99 alone
- * (the baseline, measured in the same run), and the share of the noisy tenant's calls that were
- * shed.
+ * the same CPU work per call, about 1 ms (calibrated at the start, in this JVM). The figures: the
+ * share of the quiet tenant's calls that succeed under noise, its p99 latency under noise over its
+ * p99 alone (the baseline, measured in the same run), and the share of the noisy tenant's calls
+ * that were shed.
  */
 final class FairnessScenario implements Bench.Scenario {
   private static final String SERVICE = "work";
@@ -45,21 +55,23 @@ final class FairnessScenario implements Bench.Scenario {
    * How long and how hard the scenario runs.
    *
    * @param warmup mixed load before anything is measured, so the JIT has compiled the call path
-   * @param phase how long each measured phase lasts
+   * @param phase how long the quiet tenant is measured alone, and as long with noise
+   * @param blocks how many alternating blocks each phase is cut into (alone, with noise, alone,
+   *     ...), so that whatever else the machine does weighs on both phases alike
    * @param quietRate the quiet tenant's calls per second
    * @param noisyCallers the noisy tenant's concurrent closed-loop callers
    * @param noisyServices how many copies of the service the noisy tenant floods, round robin: a
    *     service runs one call at a time, so copies let one tenant keep every core busy
    */
-  record Size(Duration warmup, Duration phase, int quietRate, int noisyCallers, int noisyServices) {
+  record Size(Duration warmup, Duration phase, int blocks, int quietRate, int noisyCallers, int noisyServices) {
     /** The full run: about a minute and a half. */
     static Size full() {
-      return new Size(Duration.ofSeconds(10), Duration.ofSeconds(25), 50, 128, 4);
+      return new Size(Duration.ofSeconds(10), Duration.ofSeconds(25), 5, 50, 128, 4);
     }
 
     /** A smoke run of a few seconds: checks that the scenario works, measures nothing useful. */
     static Size tiny() {
-      return new Size(Duration.ofSeconds(1), Duration.ofSeconds(2), 20, 4, 2);
+      return new Size(Duration.ofSeconds(1), Duration.ofSeconds(2), 1, 20, 4, 2);
     }
   }
 
@@ -73,6 +85,7 @@ final class FairnessScenario implements Bench.Scenario {
     try (InputStream in = FairnessScenario.class.getResourceAsStream("Work.java")) {
       source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+    long rounds = calibrate(source);
     try (ChildServer server = ChildServer.start("", List.of("-Xmx1g"));
         SoloClient admin = SoloClient.connect(server.admin())) {
       Credentials quietCreds = admin.createTenant("quiet");
@@ -83,15 +96,14 @@ final class FairnessScenario implements Bench.Scenario {
         for (int i = 0; i < size.noisyServices(); i++) {
           noisy.deploy(SERVICE + i, Map.of("Work.java", source), List.of(), "fairness benchmark");
         }
-        return measure(out, quiet, noisy);
+        return measure(out, rounds, quiet, noisy);
       } catch (RuntimeException | Error e) {
         throw new IllegalStateException("the fairness benchmark failed; the server's log is " + server.log(), e);
       }
     }
   }
 
-  private Map<String, Object> measure(PrintStream out, SoloClient quiet, SoloClient noisy) throws Exception {
-    long rounds = calibrate(quiet);
+  private Map<String, Object> measure(PrintStream out, long rounds, SoloClient quiet, SoloClient noisy) throws Exception {
     String body = Long.toString(rounds);
     out.printf("work per call: %d hash rounds (about %d ms of CPU, calibrated)%n", rounds, TARGET_WORK.toMillis());
     ExecutorService pool = Executors.newFixedThreadPool(32, daemon("bench-quiet"));
@@ -100,21 +112,25 @@ final class FairnessScenario implements Bench.Scenario {
       try (Flood flood = new Flood(noisy, body, size.noisyCallers(), size.noisyServices())) {
         openLoop(quiet, body, size.quietRate(), size.warmup(), pool);
       }
-      Samples alone = openLoop(quiet, body, size.quietRate(), size.phase(), pool);
-      Samples withNoise;
-      long noisyCalls;
-      long noisyShed;
-      long noisyOther;
-      try (Flood flood = new Flood(noisy, body, size.noisyCallers(), size.noisyServices())) {
-        flood.awaitCalls(Math.max(10, size.noisyCallers()));
-        long[] before = flood.counts();
-        withNoise = openLoop(quiet, body, size.quietRate(), size.phase(), pool);
-        long[] after = flood.counts();
-        noisyCalls = after[0] - before[0];
-        noisyShed = after[1] - before[1];
-        noisyOther = after[2] - before[2];
+      Duration block = size.phase().dividedBy(size.blocks());
+      List<Sample> alone = new ArrayList<>();
+      List<Sample> withNoise = new ArrayList<>();
+      long noisyCalls = 0;
+      long noisyShed = 0;
+      long noisyOther = 0;
+      for (int i = 0; i < size.blocks(); i++) {
+        alone.addAll(openLoop(quiet, body, size.quietRate(), block, pool).samples());
+        try (Flood flood = new Flood(noisy, body, size.noisyCallers(), size.noisyServices())) {
+          flood.awaitCalls(2L * size.noisyCallers());
+          long[] before = flood.counts();
+          withNoise.addAll(openLoop(quiet, body, size.quietRate(), block, pool).samples());
+          long[] after = flood.counts();
+          noisyCalls += after[0] - before[0];
+          noisyShed += after[1] - before[1];
+          noisyOther += after[2] - before[2];
+        }
       }
-      return report(out, rounds, alone, withNoise, noisyCalls, noisyShed, noisyOther);
+      return report(out, rounds, new Samples(alone), new Samples(withNoise), noisyCalls, noisyShed, noisyOther);
     } finally {
       pool.shutdownNow();
     }
@@ -152,30 +168,55 @@ final class FairnessScenario implements Bench.Scenario {
   }
 
   /**
-   * {@return the hash rounds that cost about {@link #TARGET_WORK} on this machine}: the median
-   * latency of sequential calls with a known number of rounds, minus that of empty calls.
+   * {@return the hash rounds that cost about {@link #TARGET_WORK} of CPU on this machine}: the
+   * service is deployed through the real pipeline (instrumented, as on the server) and timed in
+   * this JVM on a tenant thread, without the noise of calls over the network.
    */
-  private static long calibrate(SoloClient quiet) {
-    long probe = 200_000;
-    String probeBody = Long.toString(probe);
-    for (int i = 0; i < 300; i++) {
-      quiet.call(SERVICE, "work", (i % 2 == 0 ? probeBody : "0").getBytes(StandardCharsets.UTF_8));
+  private static long calibrate(String source) throws Exception {
+    Path store = Files.createTempDirectory("solo-bench-calibrate");
+    try (DeployPipeline pipeline = new DeployPipeline(new ArtifactStore(store), DeployLimits.defaults())) {
+      DeployResult result = pipeline.deploy("bench", Map.of("Work.java", source));
+      if (!(result instanceof DeployResult.Accepted accepted)) {
+        throw new IllegalStateException("the benchmark service was refused: " + result);
+      }
+      CompletableFuture<Long> rounds = new CompletableFuture<>();
+      Thread thread = Meter.newTenantThread(() -> {
+        try {
+          Service work;
+          try (Meter meter = Meter.start(InstrumentationScenario.GENEROUS)) {
+            work = pipeline.load("bench", 1, accepted.artifact().hash()).newInstance();
+          }
+          rounds.complete(roundsFor(work));
+        } catch (Throwable t) {
+          rounds.completeExceptionally(t);
+        }
+      }, "bench-calibrate", 1 << 20);
+      thread.start();
+      return rounds.get(5, TimeUnit.MINUTES);
+    } finally {
+      try (var files = Files.walk(store)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
     }
-    double empty = medianNanos(quiet, "0");
-    double loaded = medianNanos(quiet, probeBody);
-    double nanosPerRound = Math.max(0.01, (loaded - empty) / probe);
-    return Math.max(1, Math.round(TARGET_WORK.toNanos() / nanosPerRound));
   }
 
-  private static double medianNanos(SoloClient client, String body) {
-    long[] times = new long[41];
-    for (int i = 0; i < times.length; i++) {
-      long start = System.nanoTime();
-      client.call(SERVICE, "work", body.getBytes(StandardCharsets.UTF_8));
-      times[i] = System.nanoTime() - start;
+  private static long roundsFor(Service work) throws Exception {
+    long probe = 1_000_000;
+    Request request = Request.of("work", Long.toString(probe));
+    Context context = new InstrumentationScenario.BenchContext();
+    long[] nanos = new long[200];
+    for (int i = 0; i < nanos.length; i++) {
+      try (Meter meter = Meter.start(InstrumentationScenario.GENEROUS)) {
+        long start = System.nanoTime();
+        work.handle(request, context);
+        nanos[i] = System.nanoTime() - start;
+      }
     }
-    Arrays.sort(times);
-    return times[times.length / 2];
+    // The last half, after the JIT has compiled the loop.
+    long[] warm = Arrays.copyOfRange(nanos, nanos.length / 2, nanos.length);
+    Arrays.sort(warm);
+    double nanosPerRound = warm[warm.length / 2] / (double) probe;
+    return Math.max(1, Math.round(TARGET_WORK.toNanos() / nanosPerRound));
   }
 
   /** Calls at a fixed rate for a while, each call on a pool thread; waits for every call to end. */

@@ -35,7 +35,7 @@ final class InstrumentationScenario implements Bench.Scenario {
   private static final int ROUNDS = 15;
   private static final int CALLS_PER_ROUND = 5;
   /** Large enough that the benchmark itself never trips a budget. */
-  private static final BudgetLimits GENEROUS =
+  static final BudgetLimits GENEROUS =
       new BudgetLimits(Duration.ofMinutes(5), Duration.ofMinutes(5), Long.MAX_VALUE / 4, 1L << 30, 10_000);
 
   @Override
@@ -131,7 +131,7 @@ final class InstrumentationScenario implements Bench.Scenario {
   }
 
   /** Loads javac's output as it is: the uninstrumented baseline. */
-  private static final class PlainLoader extends ClassLoader {
+  static final class PlainLoader extends ClassLoader {
     private final Map<String, byte[]> classes;
 
     PlainLoader(Map<String, byte[]> classes) {
@@ -149,8 +149,8 @@ final class InstrumentationScenario implements Bench.Scenario {
     }
   }
 
-  /** The benchmark service needs nothing from its context. */
-  private static final class BenchContext implements Context {
+  /** The benchmark services need nothing from their context. */
+  static final class BenchContext implements Context {
     @Override public String tenant() { return "bench"; }
     @Override public String service() { return "crunch"; }
     @Override public String version() { return "1"; }

@@ -10,6 +10,7 @@ public final class Main {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    dev.solo.kernel.CommonPool.ensureParallelism();
     System.exit(run(args, System.out, System.err));
   }
 

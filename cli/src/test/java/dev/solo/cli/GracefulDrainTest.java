@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +50,12 @@ class GracefulDrainTest {
       try (SoloClient acme = SoloClient.connect(acmeCreds)) {
         acme.deploy("quick", Map.of("Work.java", MetricsTest.WORK), List.of(), "");
         acme.deploy("long", Map.of("Work.java", MetricsTest.WORK), List.of(), "");
-        CompletableFuture<String> quick = CompletableFuture.supplyAsync(() -> acme.call("quick", "run", "2500".getBytes(UTF_8)).text());
-        CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> acme.call("long", "run", "12000".getBytes(UTF_8)).text());
+        // Threads of their own: the common pool may have a single thread on a small machine.
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        CompletableFuture<String> quick =
+            CompletableFuture.supplyAsync(() -> acme.call("quick", "run", "2500".getBytes(UTF_8)).text(), callers);
+        CompletableFuture<String> slow =
+            CompletableFuture.supplyAsync(() -> acme.call("long", "run", "12000".getBytes(UTF_8)).text(), callers);
         MetricsTest.awaitMetric(metricsPort, "solo_calls_inflight", value -> value >= 2);
 
         assertEquals(143, server.sigterm(), "the JVM's status after SIGTERM, once the graceful shutdown is done");
@@ -59,6 +65,7 @@ class GracefulDrainTest {
             () -> slow.get(30, TimeUnit.SECONDS));
         SoloException failure = assertInstanceOf(SoloException.class, cut.getCause());
         assertTrue(Set.of(Status.Code.UNAVAILABLE, Status.Code.CANCELLED).contains(failure.code()), failure.getMessage());
+        callers.shutdown();
       }
       String text = Files.readString(log);
       assertTrue(text.contains("stopping: SIGTERM; draining 2 calls in flight"), text);

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,7 +52,8 @@ class LoadSheddingTest {
     Path log = work.resolve("server.log");
     int metricsPort = ServerProcess.freePort();
     Path config = work.resolve("solo-test.conf");
-    Files.writeString(config, "solo.tenant-limits.noisy.max-inflight = 2\n");
+    // Two calls of noisy in flight at a time, and calls long enough to be sure to overlap.
+    Files.writeString(config, "solo.tenant-limits.noisy { max-inflight = 2, cpu = 10s, wall = 20s }\n");
     try (ServerProcess server = ServerProcess.start(data, ServerProcess.freePort(), log,
         "--metrics-port", Integer.toString(metricsPort), "--config", config.toString());
         SoloClient admin = SoloClient.connect(Credentials.read(data.resolve("admin.creds")))) {
@@ -61,9 +64,11 @@ class LoadSheddingTest {
         noisy.deploy("work", Map.of("Work.java", MetricsTest.WORK), List.of(), "");
         quiet.deploy("work", Map.of("Work.java", MetricsTest.WORK), List.of(), "");
 
+        // Threads of their own: the common pool may have a single thread on a small machine.
+        ExecutorService callers = Executors.newFixedThreadPool(2);
         List<CompletableFuture<String>> held = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-          held.add(CompletableFuture.supplyAsync(() -> noisy.call("work", "run", "700".getBytes(UTF_8)).text()));
+          held.add(CompletableFuture.supplyAsync(() -> noisy.call("work", "run", "2000".getBytes(UTF_8)).text(), callers));
         }
         MetricsTest.awaitMetric(metricsPort, "solo_calls_inflight", value -> value >= 2);
 
@@ -84,6 +89,7 @@ class LoadSheddingTest {
         for (CompletableFuture<String> call : held) {
           assertEquals("done", call.get(30, TimeUnit.SECONDS), "the calls in flight finish");
         }
+        callers.shutdown();
         assertEquals("done", noisy.call("work", "run", "0".getBytes(UTF_8)).text(), "below its limit again, the tenant is served");
 
         Event event = awaitEvent(noisy, "load_shed");

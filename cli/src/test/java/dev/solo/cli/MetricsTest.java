@@ -36,8 +36,8 @@ class MetricsTest {
       public class Work implements Service {
         public Reply handle(Request request, Context ctx) {
           long spins = 0;
-          if (request.method().equals("burn")) {
-            while (true) { spins++; }
+          if (request.method().equals("hog")) {
+            while (true) { long[] chunk = new long[1 << 16]; spins += chunk.length; }
           }
           long until = ctx.now() + (request.text().isEmpty() ? 0 : Long.parseLong(request.text()));
           while (ctx.now() < until) { spins++; }
@@ -54,7 +54,8 @@ class MetricsTest {
     Path data = work.resolve("data");
     int metricsPort = ServerProcess.freePort();
     Path config = work.resolve("solo-test.conf");
-    Files.writeString(config, "solo.tenant-limits.acme.max-inflight = 1\n");
+    // One call of acme in flight at a time, and calls long enough to be sure to overlap.
+    Files.writeString(config, "solo.tenant-limits.acme { max-inflight = 1, cpu = 10s, wall = 20s }\n");
     try (ServerProcess server = ServerProcess.start(data, ServerProcess.freePort(), work.resolve("server.log"),
         "--metrics-port", Integer.toString(metricsPort), "--config", config.toString());
         SoloClient admin = SoloClient.connect(Credentials.read(data.resolve("admin.creds")));
@@ -63,10 +64,10 @@ class MetricsTest {
       for (int i = 0; i < 3; i++) {
         assertEquals("done", acme.call("work", "run", "1".getBytes(UTF_8)).text());
       }
-      SoloException tripped = assertThrows(SoloException.class, () -> acme.call("work", "burn", new byte[0]));
+      SoloException tripped = assertThrows(SoloException.class, () -> acme.call("work", "hog", new byte[0]));
       assertEquals(Status.Code.RESOURCE_EXHAUSTED, tripped.code(), tripped.reason());
       // One call in flight at a time for acme: a second one while the first runs is shed.
-      Thread slow = new Thread(() -> acme.call("work", "run", "800".getBytes(UTF_8)));
+      Thread slow = new Thread(() -> acme.call("work", "run", "3000".getBytes(UTF_8)));
       slow.start();
       awaitMetric(metricsPort, "solo_calls_inflight", value -> value >= 1);
       SoloException shed = assertThrows(SoloException.class, () -> acme.call("work", "run", new byte[0]));
@@ -78,9 +79,9 @@ class MetricsTest {
       assertEquals(4, value(text, "solo_calls_total{code=\"OK\",tenant=\"acme\"}"), "three quick calls and the slow one");
       assertEquals(2, value(text, "solo_calls_total{code=\"RESOURCE_EXHAUSTED\",tenant=\"acme\"}"), "the budget trip and the shed call");
       assertEquals(6, value(text, "solo_call_duration_seconds_count{tenant=\"acme\"}"));
-      assertTrue(value(text, "solo_call_duration_seconds_sum{tenant=\"acme\"}") >= 1.8, "the burn (1 s of CPU) and the slow call (0.8 s)");
+      assertTrue(value(text, "solo_call_duration_seconds_sum{tenant=\"acme\"}") >= 3, "the slow call took 3 s");
       assertEquals(1, value(text, "solo_shed_total{reason=\"tenant_limit\",tenant=\"acme\"}"));
-      assertEquals(1, value(text, "solo_budget_trips_total{kind=\"cpu\",tenant=\"acme\"}"));
+      assertEquals(1, value(text, "solo_budget_trips_total{kind=\"memory\",tenant=\"acme\"}"));
       assertEquals(1, value(text, "solo_services_running{tenant=\"acme\"}"));
       assertEquals(0, value(text, "solo_calls_inflight"));
       assertEquals(0, value(text, "solo_tenant_threads_abandoned"));

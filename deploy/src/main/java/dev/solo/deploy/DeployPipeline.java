@@ -18,7 +18,8 @@ import org.objectweb.asm.MethodTooLargeException;
  * verifyInstrumented -> store}. What the tenant submitted is verified against the standard
  * allowlist; what the instrumenter made of it is verified again against
  * {@link Instrumentation#allowlist()}, which admits the budget checks too. The first pass that
- * finds a problem stops the deploy, and nothing is stored unless every pass succeeds.
+ * finds a problem stops the deploy, and nothing is stored unless every pass succeeds. Sources
+ * accepted before give their artifact again without the passes ({@link CompiledSources}).
  * javac runs in worker JVMs with a heap of their own ({@link CompileWorkerLimits}), so a
  * submission that makes javac use gigabytes costs a worker, not this JVM; {@link #close} ends
  * them. Thread-safe; {@link #deploy} never runs tenant code, is bounded in time by the source caps,
@@ -34,6 +35,8 @@ public final class DeployPipeline implements AutoCloseable {
   private final BytecodeVerifier verifier;
   private final Instrumenter instrumenter;
   private final BytecodeVerifier instrumentedVerifier;
+  private final CompiledSources compiled = new CompiledSources();
+  private volatile boolean closed;
 
   /**
    * Creates a pipeline that stores accepted artifacts in {@code store}. Its compile workers start
@@ -61,7 +64,7 @@ public final class DeployPipeline implements AutoCloseable {
    */
   public DeployResult deploy(String tenant, Map<String, String> files) {
     try {
-      return runPasses(Map.copyOf(files));
+      return runPasses(tenant, Map.copyOf(files));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return internal(tenant, e);
@@ -93,10 +96,27 @@ public final class DeployPipeline implements AutoCloseable {
    */
   @Override
   public void close() {
+    closed = true;
     compiler.close();
   }
 
-  private DeployResult runPasses(Map<String, String> files) throws IOException, InterruptedException {
+  private DeployResult runPasses(String tenant, Map<String, String> files) throws IOException, InterruptedException {
+    // The passes are a pure function of the sources: the same sources, accepted once, give the
+    // same artifact. Kept per tenant: a fast deploy must not tell a tenant that another one
+    // deployed the same code (DESIGN.md §7, no timing path between tenants).
+    String sources = tenant + "\0" + CompiledSources.keyOf(files);
+    java.util.Optional<Artifact> known = compiled.get(sources);
+    if (known.isPresent() && !closed) {
+      return new DeployResult.Accepted(store(known.get()));
+    }
+    DeployResult result = runAllPasses(files);
+    if (result instanceof DeployResult.Accepted accepted) {
+      compiled.put(sources, accepted.artifact());
+    }
+    return result;
+  }
+
+  private DeployResult runAllPasses(Map<String, String> files) throws IOException, InterruptedException {
     List<Finding> source = checkSource(files);
     if (!source.isEmpty()) {
       return new DeployResult.Refused(source);

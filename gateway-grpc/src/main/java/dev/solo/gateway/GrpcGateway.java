@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.Cancellable;
 
 /**
  * The gRPC server's lifecycle: start with mutual TLS, drain, stop. The RPC implementations are
@@ -27,15 +28,19 @@ public final class GrpcGateway {
 
   /** At most one {@code load_shed} event per tenant per this period. */
   private static final Duration SHED_EVENT_INTERVAL = Duration.ofSeconds(1);
+  /** How often the load shedder takes back the slots of calls past their lease. */
+  private static final Duration LEASE_CHECK = Duration.ofMillis(5);
 
   private final Server server;
   private final HealthStatusManager health;
   private final LoadShedder shedder;
+  private final Cancellable leases;
 
-  private GrpcGateway(Server server, HealthStatusManager health, LoadShedder shedder) {
+  private GrpcGateway(Server server, HealthStatusManager health, LoadShedder shedder, Cancellable leases) {
     this.server = server;
     this.health = health;
     this.shedder = shedder;
+    this.leases = leases;
   }
 
   /**
@@ -76,7 +81,8 @@ public final class GrpcGateway {
     AuthInterceptor auth = new AuthInterceptor(deps.tokens(), deps.clock(), denials, deps.quarantine());
     PermissionInterceptor permissions = new PermissionInterceptor(denials);
     ServiceCalls calls = new ServiceCalls(deps, deps.shedder(),
-        new ShedEvents(deps.events(), deps.system().scheduler(), SHED_EVENT_INTERVAL));
+        new ShedEvents(deps.events(), deps.system().scheduler(), SHED_EVENT_INTERVAL),
+        new PacedRefusals((delay, task) -> deps.system().scheduler().scheduleOnce(delay, task, deps.system().executionContext())));
     InetAddress[] addresses = InetAddress.getAllByName(host);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(addresses[0], port), credentials);
     if (port != 0) {
@@ -96,7 +102,9 @@ public final class GrpcGateway {
         .build()
         .start();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-    return new GrpcGateway(server, health, deps.shedder());
+    Cancellable leases = deps.system().scheduler().scheduleAtFixedRate(LEASE_CHECK, LEASE_CHECK,
+        deps.shedder()::expireLeases, deps.system().executionContext());
+    return new GrpcGateway(server, health, deps.shedder(), leases);
   }
 
   /** {@return the port the server listens on} */
@@ -119,6 +127,7 @@ public final class GrpcGateway {
       server.shutdownNow();
       server.awaitTermination(5, TimeUnit.SECONDS);
     }
+    leases.cancel();
     return new Drain(inflight, cut, Duration.ofNanos(System.nanoTime() - start));
   }
 

@@ -1,5 +1,6 @@
 package dev.solo.gateway;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,18 +20,22 @@ import org.slf4j.LoggerFactory;
  * when the server is past its high-water mark and the tenant holds more than its fair share:
  * {@code global-inflight} divided by the number of tenants with calls in flight.
  *
- * <p><b>Scheduling.</b> An admitted call runs at once only while fewer than {@code running}
- * calls are running; otherwise it waits in its tenant's queue. Each slot that frees up goes to
- * the next tenant with a queued call, by deficit round robin over the time each tenant's calls
- * held a slot (so a tenant of slow calls gets fewer of them, not the same number). A tenant whose
- * queue was empty joins the round next in line. A tenant that floods the server therefore queues
- * behind itself: a call of another tenant waits for about one slot to free up, whatever the
- * flood. Bounding the running calls, and not only those in flight, is what protects a quiet
+ * <p><b>Scheduling.</b> At most {@code running} calls run at once; the others wait in their
+ * tenant's queue. A service runs one call at a time, so a call whose service is busy waits here
+ * too, and a slot only ever goes to a call that can run at once: {@code running} bounds the tenant
+ * code running at the same time, which is what competes for the CPU. Each slot that frees up goes
+ * to the next tenant with a call it can run, by deficit round robin over the time each tenant's
+ * calls held a slot (so a tenant of slow calls gets fewer of them, not the same number). A tenant
+ * whose queue was empty joins the round next in line. A tenant that floods the server therefore
+ * queues behind itself: a call of another tenant waits for about one slot to free up, whatever
+ * the flood. Bounding the running calls, and not only those in flight, is what protects a quiet
  * tenant: on a small machine the CPU runs out long before 2,000 slots do, and a first-come queue
  * in front of it would make every tenant wait for the flood.
  *
- * <p>A slot is held from dispatch until the call's outcome comes back. A call whose caller went
- * away is dropped if it is still queued; a running one keeps its slot until it ends, because
+ * <p>A slot is held from dispatch until the call's outcome comes back, or for the lease at most
+ * (the gateway calls {@link #expireLeases()} every few milliseconds): a call still running then
+ * runs on without a slot, so a few long calls cannot keep every other tenant waiting. A call
+ * whose caller went away is dropped if it is still queued; a running one keeps its slot, because
  * its tenant code is still running.
  *
  * <p>Thread-safe: one lock guards the counters and queues, and the work under it is small (a
@@ -66,13 +71,15 @@ public final class LoadShedder {
    * @param running calls dispatched to services at once; the others wait in their tenant's queue
    * @param highWater the share of {@code globalInflight} past which a tenant holding more than its
    *     fair share of calls in flight is refused
+   * @param lease how long a call holds its slot: a call still running then gives its slot to the
+   *     next one (and runs on), so calls that run long cannot keep other tenants waiting
    */
-  public record Settings(int globalInflight, int running, double highWater) {
+  public record Settings(int globalInflight, int running, double highWater, Duration lease) {
     /** Checks the ranges. */
     public Settings {
-      if (globalInflight < 1 || running < 1 || !(highWater > 0 && highWater <= 1)) {
-        throw new IllegalArgumentException("load shedding needs global-inflight >= 1, running >= 1 and 0 < high-water <= 1, got "
-            + globalInflight + ", " + running + ", " + highWater);
+      if (globalInflight < 1 || running < 1 || !(highWater > 0 && highWater <= 1) || lease.isNegative() || lease.isZero()) {
+        throw new IllegalArgumentException("load shedding needs global-inflight >= 1, running >= 1, 0 < high-water <= 1 and"
+            + " a positive lease, got " + globalInflight + ", " + running + ", " + highWater + ", " + lease);
       }
     }
   }
@@ -117,10 +124,13 @@ public final class LoadShedder {
   private final TenantLimits limits;
   private final LongSupplier nanoTime;
   private final int highWaterCount;
+  private final long leaseNanos;
 
   // Guarded by this.
   private final Map<String, TenantState> tenants = new HashMap<>();
   private final List<TenantState> backlog = new ArrayList<>();
+  /** The calls that hold a slot, oldest first. */
+  private final ArrayDeque<Ticket> holders = new ArrayDeque<>();
   private int cursor;
   private int inflight;
   private int running;
@@ -136,18 +146,20 @@ public final class LoadShedder {
     this.limits = limits;
     this.nanoTime = nanoTime;
     this.highWaterCount = (int) Math.ceil(settings.globalInflight() * settings.highWater());
+    this.leaseNanos = settings.lease().toNanos();
   }
 
   /**
-   * Admits a call of {@code tenant} or refuses it. An admitted call's {@code dispatch} runs once
-   * it has a slot: at once on this thread, or later on the thread that frees one. The dispatch
-   * must not block, and must end by calling {@link Ticket#release()} when the call's outcome is
-   * known, whatever it is.
+   * Admits a call of {@code tenant} to {@code service}, or refuses it. An admitted call's
+   * {@code dispatch} runs once it has a slot and its service has no other call of the gateway
+   * running: at once on this thread, or later on the thread that frees one. The dispatch must not
+   * block, and must end by calling {@link Ticket#release()} when the call's outcome is known,
+   * whatever it is.
    */
-  public Admission admit(String tenant, Consumer<Ticket> dispatch) {
+  public Admission admit(String tenant, String service, Consumer<Ticket> dispatch) {
     int limit = limits.maxInflight(tenant);
     Ticket ticket;
-    boolean runNow;
+    List<Ticket> next;
     synchronized (this) {
       TenantState state = tenants.get(tenant);
       int held = state == null ? 0 : state.inflight;
@@ -166,18 +178,11 @@ public final class LoadShedder {
       }
       state.inflight++;
       inflight++;
-      ticket = new Ticket(this, state, dispatch, nanoTime.getAsLong());
-      runNow = running < settings.running();
-      if (runNow) {
-        // A free slot means nothing is queued: queued calls take slots as soon as they free up.
-        start(ticket);
-      } else {
-        enqueue(ticket);
-      }
+      ticket = new Ticket(this, state, service, dispatch, nanoTime.getAsLong());
+      enqueue(ticket);
+      next = fillSlots();
     }
-    if (runNow) {
-      runAll(List.of(ticket));
-    }
+    runAll(next);
     return ticket;
   }
 
@@ -209,14 +214,6 @@ public final class LoadShedder {
   }
 
   /** Under the lock. */
-  private void start(Ticket ticket) {
-    ticket.phase = Phase.RUNNING;
-    ticket.started = true;
-    ticket.startedNanos = nanoTime.getAsLong();
-    running++;
-  }
-
-  /** Under the lock. */
   private void enqueue(Ticket ticket) {
     TenantState state = ticket.tenant;
     if (state.queue.isEmpty()) {
@@ -230,6 +227,38 @@ public final class LoadShedder {
       backlog.add(cursor, state);
     }
     state.queue.add(ticket);
+  }
+
+  /** Under the lock. */
+  private void start(Ticket ticket) {
+    ticket.phase = Phase.RUNNING;
+    ticket.started = true;
+    ticket.startedNanos = nanoTime.getAsLong();
+    ticket.tenant.busy.merge(ticket.service, 1, Integer::sum);
+    ticket.holdsSlot = true;
+    holders.add(ticket);
+    running++;
+  }
+
+  /**
+   * Takes the slot back from calls that have held it longer than the lease, and gives it to the
+   * next calls. A call that runs long runs on; its service stays busy and its tenant is charged
+   * for all of its time when it ends. Called every few milliseconds by the gateway.
+   */
+  public void expireLeases() {
+    List<Ticket> next;
+    synchronized (this) {
+      long now = nanoTime.getAsLong();
+      boolean expired = false;
+      while (!holders.isEmpty() && now - holders.peek().startedNanos >= leaseNanos) {
+        Ticket ticket = holders.poll();
+        ticket.holdsSlot = false;
+        running--;
+        expired = true;
+      }
+      next = expired ? fillSlots() : List.of();
+    }
+    runAll(next);
   }
 
   private void release(Ticket ticket) {
@@ -246,7 +275,11 @@ public final class LoadShedder {
           leaveBacklog(state);
         }
       } else {
-        running--;
+        if (ticket.holdsSlot) {
+          holders.remove(ticket);
+          running--;
+        }
+        state.busy.computeIfPresent(ticket.service, (service, count) -> count == 1 ? null : count - 1);
         state.deficit -= now - ticket.startedNanos;
       }
       ticket.phase = Phase.DONE;
@@ -269,7 +302,6 @@ public final class LoadShedder {
         return false;
       }
     }
-    // Dropping a queued call frees no slot, so releasing it dispatches nothing.
     release(ticket);
     return true;
   }
@@ -277,8 +309,11 @@ public final class LoadShedder {
   /** Under the lock: {@return the queued calls that get the slots free now, already started} */
   private List<Ticket> fillSlots() {
     List<Ticket> next = List.of();
-    while (running < settings.running() && !backlog.isEmpty()) {
+    while (running < settings.running()) {
       Ticket ticket = pickNext();
+      if (ticket == null) {
+        break;
+      }
       start(ticket);
       if (next.isEmpty()) {
         next = new ArrayList<>(2);
@@ -289,38 +324,46 @@ public final class LoadShedder {
   }
 
   /**
-   * Under the lock, with a non-empty backlog: the next tenant in round-robin order with credit
-   * gives up its oldest call. When no backlogged tenant has credit, each is credited the fewest
-   * whole quanta that give one of them credit, which keeps their differences: over time each
-   * backlogged tenant gets the same slot time.
+   * Under the lock: the next tenant in round-robin order with credit and a call it can run (one
+   * whose service has no call running) gives up its oldest such call; null if no tenant has one.
+   * When no such tenant has credit, each is credited the fewest whole quanta that give one of them
+   * credit, which keeps their differences: over time each tenant with calls to run gets the same
+   * slot time.
    */
   private Ticket pickNext() {
-    while (true) {
+    while (!backlog.isEmpty()) {
+      long need = Long.MAX_VALUE;
       for (int i = 0; i < backlog.size(); i++) {
         if (cursor >= backlog.size()) {
           cursor = 0;
         }
         TenantState state = backlog.get(cursor);
-        if (state.deficit > 0) {
-          Ticket ticket = state.queue.poll();
-          if (state.queue.isEmpty()) {
-            leaveBacklog(state);
-          } else {
-            cursor++;
+        Ticket ticket = state.firstRunnable();
+        if (ticket != null) {
+          if (state.deficit > 0) {
+            state.queue.remove(ticket);
+            if (state.queue.isEmpty()) {
+              leaveBacklog(state);
+            } else {
+              cursor++;
+            }
+            return ticket;
           }
-          return ticket;
+          need = Math.min(need, 1 - state.deficit);
         }
         cursor++;
       }
-      long need = Long.MAX_VALUE;
-      for (TenantState state : backlog) {
-        need = Math.min(need, 1 - state.deficit);
+      if (need == Long.MAX_VALUE) {
+        return null;
       }
       long credit = ((need + QUANTUM_NANOS - 1) / QUANTUM_NANOS) * QUANTUM_NANOS;
       for (TenantState state : backlog) {
-        state.deficit += credit;
+        if (state.firstRunnable() != null) {
+          state.deficit += credit;
+        }
       }
     }
+    return null;
   }
 
   /** Under the lock. */
@@ -367,12 +410,24 @@ public final class LoadShedder {
   private static final class TenantState {
     final String name;
     final ArrayDeque<Ticket> queue = new ArrayDeque<>();
+    /** Services of this tenant with a call running, and how many (one, but for a race). */
+    final Map<String, Integer> busy = new HashMap<>();
     int inflight;
     long deficit;
     long ewmaNanos;
 
     TenantState(String name) {
       this.name = name;
+    }
+
+    /** {@return the oldest queued call whose service has no call running, or null} */
+    Ticket firstRunnable() {
+      for (Ticket ticket : queue) {
+        if (!busy.containsKey(ticket.service)) {
+          return ticket;
+        }
+      }
+      return null;
     }
   }
 
@@ -382,16 +437,19 @@ public final class LoadShedder {
   public static final class Ticket implements Admission {
     private final LoadShedder shedder;
     private final TenantState tenant;
+    private final String service;
     private final Consumer<Ticket> dispatch;
     private final long admittedNanos;
     // Guarded by the shedder's lock.
     private Phase phase = Phase.QUEUED;
     private boolean started;
+    private boolean holdsSlot;
     private long startedNanos;
 
-    private Ticket(LoadShedder shedder, TenantState tenant, Consumer<Ticket> dispatch, long admittedNanos) {
+    private Ticket(LoadShedder shedder, TenantState tenant, String service, Consumer<Ticket> dispatch, long admittedNanos) {
       this.shedder = shedder;
       this.tenant = tenant;
+      this.service = service;
       this.dispatch = dispatch;
       this.admittedNanos = admittedNanos;
     }

@@ -40,11 +40,13 @@ final class ServiceCalls {
   private final GatewayDependencies deps;
   private final LoadShedder shedder;
   private final ShedEvents sheds;
+  private final PacedRefusals refusals;
 
-  ServiceCalls(GatewayDependencies deps, LoadShedder shedder, ShedEvents sheds) {
+  ServiceCalls(GatewayDependencies deps, LoadShedder shedder, ShedEvents sheds, PacedRefusals refusals) {
     this.deps = deps;
     this.shedder = shedder;
     this.sheds = sheds;
+    this.refusals = refusals;
   }
 
   /** Handles one call on the gRPC handler thread; never blocks. */
@@ -65,11 +67,12 @@ final class ServiceCalls {
       if (response instanceof ServerCallStreamObserver<CallResponse> stream) {
         stream.setOnCancelHandler(call::cancelled);
       }
-      LoadShedder.Admission admission = shedder.admit(caller.tenant(), ticket -> dispatch(call, ticket));
+      LoadShedder.Admission admission = shedder.admit(caller.tenant(), request.getService(), ticket -> dispatch(call, ticket));
       if (admission instanceof LoadShedder.Refusal refusal) {
         GatewayMetrics.shed(refusal);
         sheds.shed(refusal, caller.principal(), request.getService());
-        call.fail(Statuses.shed(refusal));
+        StatusRuntimeException error = Statuses.shed(refusal);
+        refusals.refuse(refusal, timeout, () -> call.fail(error));
       } else {
         call.admitted((LoadShedder.Ticket) admission);
       }

@@ -73,8 +73,19 @@ final class Statuses {
     };
     Metadata trailers = new Metadata();
     trailers.put(Keys.RETRY_AFTER_MS, Long.toString(refusal.retryAfterMillis()));
-    return Status.RESOURCE_EXHAUSTED.withDescription(why + "; retry after " + refusal.retryAfterMillis() + " ms")
-        .asRuntimeException(trailers);
+    return new Shed(Status.RESOURCE_EXHAUSTED.withDescription(why + "; retry after " + refusal.retryAfterMillis() + " ms"), trailers);
+  }
+
+  /** A refusal of the load shedder: made by the thousand in a flood, never logged, so no stack trace. */
+  private static final class Shed extends StatusRuntimeException {
+    Shed(Status status, Metadata trailers) {
+      super(status, trailers);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
   }
 
   static StatusRuntimeException invalid(String reason) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,18 +25,31 @@ class LoadShedderTest {
   /** Calls that got a slot, in the order they got it. */
   private final ArrayDeque<Started> started = new ArrayDeque<>();
 
-  private record Started(String tenant, LoadShedder.Ticket ticket) {}
+  private record Started(String tenant, String service, LoadShedder.Ticket ticket) {}
+
+  /** Each call goes to a service of its own, unless a test names one: services run one call at a time. */
+  private final AtomicInteger services = new AtomicInteger();
+
+  private static final Duration LEASE = Duration.ofSeconds(1);
 
   private LoadShedder shedder(int global, int running, double highWater, LoadShedder.TenantLimits limits) {
-    return new LoadShedder(new LoadShedder.Settings(global, running, highWater), limits, now::get);
+    return new LoadShedder(new LoadShedder.Settings(global, running, highWater, LEASE), limits, now::get);
   }
 
   private LoadShedder.Admission admit(LoadShedder shedder, String tenant) {
-    return shedder.admit(tenant, ticket -> started.add(new Started(tenant, ticket)));
+    return admit(shedder, tenant, "s" + services.incrementAndGet());
+  }
+
+  private LoadShedder.Admission admit(LoadShedder shedder, String tenant, String service) {
+    return shedder.admit(tenant, service, ticket -> started.add(new Started(tenant, service, ticket)));
   }
 
   private LoadShedder.Ticket admitted(LoadShedder shedder, String tenant) {
     return assertInstanceOf(LoadShedder.Ticket.class, admit(shedder, tenant), "a call of " + tenant + " is admitted");
+  }
+
+  private LoadShedder.Ticket admitted(LoadShedder shedder, String tenant, String service) {
+    return assertInstanceOf(LoadShedder.Ticket.class, admit(shedder, tenant, service), "a call of " + tenant + " is admitted");
   }
 
   @Test
@@ -128,6 +142,23 @@ class LoadShedderTest {
   }
 
   @Test
+  void aCallWaitsWhileItsServiceIsBusyAndLeavesTheSlotToACallThatCanRun() {
+    LoadShedder shedder = shedder(2000, 2, 0.75, tenant -> 100);
+    LoadShedder.Ticket first = admitted(shedder, "a", "counter");
+    LoadShedder.Ticket second = admitted(shedder, "a", "counter");
+    LoadShedder.Ticket other = admitted(shedder, "a", "echo");
+
+    assertEquals(List.of(first, other), started.stream().map(Started::ticket).toList(),
+        "the second call to counter waits: counter runs one call at a time");
+    assertEquals(2, shedder.running());
+    started.clear();
+
+    first.release();
+
+    assertEquals(List.of(second), started.stream().map(Started::ticket).toList(), "counter is free again");
+  }
+
+  @Test
   void aQuietTenantsCallGetsTheNextFreeSlotAheadOfAFlood() {
     LoadShedder shedder = shedder(2000, 1, 0.75, tenant -> 100);
     for (int i = 0; i < 50; i++) {
@@ -164,6 +195,29 @@ class LoadShedderTest {
     double share = slotTime.get("slow") / (double) (slotTime.get("slow") + slotTime.get("fast"));
     assertTrue(share > 0.45 && share < 0.55, "each tenant gets half the slot time; slow got " + share);
     assertTrue(calls.get("fast") > 8 * calls.get("slow"), "the fast tenant ran about 10x the calls: " + calls);
+  }
+
+  @Test
+  void callsThatRunPastTheLeaseGiveTheirSlotToTheNextCall() {
+    LoadShedder shedder = shedder(2000, 2, 0.75, tenant -> 100);
+    LoadShedder.Ticket long1 = admitted(shedder, "slow");
+    LoadShedder.Ticket long2 = admitted(shedder, "slow");
+    LoadShedder.Ticket quiet = admitted(shedder, "quiet");
+    now.addAndGet(LEASE.toNanos() - 1);
+    shedder.expireLeases();
+    assertEquals(2, started.size(), "within their lease, the long calls keep their slots");
+
+    now.addAndGet(1);
+    shedder.expireLeases();
+
+    assertEquals(quiet, started.getLast().ticket(), "the waiting call got a slot");
+    assertEquals(1, shedder.running(), "the long calls run on without a slot");
+    long1.release();
+    long2.release();
+    assertEquals(1, shedder.running());
+    quiet.release();
+    assertEquals(0, shedder.running());
+    assertEquals(0, shedder.inflight());
   }
 
   @Test
@@ -213,7 +267,7 @@ class LoadShedderTest {
       throw new IllegalStateException("test: dispatch failed");
     };
 
-    shedder.admit("a", broken);
+    shedder.admit("a", "s", broken);
 
     assertEquals(0, shedder.inflight());
     assertEquals(0, shedder.running());
@@ -225,7 +279,7 @@ class LoadShedderTest {
     AtomicInteger ran = new AtomicInteger();
     LoadShedder.Ticket first = admitted(shedder, "a");
     for (int i = 0; i < 100_000; i++) {
-      shedder.admit("a", ticket -> {
+      shedder.admit("a", "s" + i, ticket -> {
         ran.incrementAndGet();
         ticket.release(); // for example: the service is not found
       });
@@ -239,7 +293,7 @@ class LoadShedderTest {
 
   @Test
   void countsStayExactUnderConcurrentCalls() throws Exception {
-    LoadShedder shedder = new LoadShedder(new LoadShedder.Settings(50, 3, 0.75), tenant -> 10);
+    LoadShedder shedder = new LoadShedder(new LoadShedder.Settings(50, 3, 0.75, LEASE), tenant -> 10);
     int threads = 8;
     CountDownLatch done = new CountDownLatch(threads);
     AtomicInteger admitted = new AtomicInteger();
@@ -252,7 +306,7 @@ class LoadShedderTest {
         List<LoadShedder.Ticket> mine = new ArrayList<>();
         for (int i = 0; i < 20_000; i++) {
           if (mine.size() < 5 && ThreadLocalRandom.current().nextBoolean()) {
-            LoadShedder.Admission admission = shedder.admit(tenant, ticket -> {
+            LoadShedder.Admission admission = shedder.admit(tenant, "s" + (i % 3), ticket -> {
               ran.incrementAndGet();
               if (shedder.running() > 3) {
                 overRunning.incrementAndGet();
@@ -281,6 +335,12 @@ class LoadShedderTest {
     assertEquals(0, shedder.inflight(), "every place was given back");
     assertEquals(0, shedder.running(), "every slot was given back");
     assertEquals(0, overRunning.get(), "never more calls running than slots");
-    assertTrue(admitted.get() > 1000 && ran.get() > 1000, "the test exercised the shedder: " + admitted + " admitted, " + ran + " ran");
+    assertTrue(admitted.get() > 1000 && ran.get() > 100, "the test exercised the shedder: " + admitted + " admitted, " + ran + " ran");
+    for (int t = 0; t < 3; t++) {
+      int before = ran.get();
+      LoadShedder.Ticket ticket = assertInstanceOf(LoadShedder.Ticket.class, shedder.admit("t" + t, "s" + t, unused -> ran.incrementAndGet()));
+      assertEquals(before + 1, ran.get(), "no service was left busy: a new call runs at once");
+      ticket.release();
+    }
   }
 }

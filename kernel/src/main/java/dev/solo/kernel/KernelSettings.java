@@ -42,7 +42,7 @@ record KernelSettings(
       "kv", "call-timeout", "breaker-failures", "breaker-window", "breaker-open", "max-restarts", "restart-window",
       "restart-backoff-min", "restart-backoff-max", "versions-kept", "cpu", "wall", "memory", "max-array", "max-depth");
 
-  private static final Set<String> SHEDDING_KEYS = Set.of("running", "high-water");
+  private static final Set<String> SHEDDING_KEYS = Set.of("running", "high-water", "lease");
 
   static KernelSettings load(KernelOptions options) {
     Config flags = ConfigFactory.empty();
@@ -97,7 +97,7 @@ record KernelSettings(
         solo.getString("metrics-bind"));
   }
 
-  /** {@code solo.limits.global-inflight} and {@code solo.load-shedding}; running 0 means two per core. */
+  /** {@code solo.limits.global-inflight} and {@code solo.load-shedding}; running 0 means one per core, at least 2. */
   private static LoadShedder.Settings shedding(Config solo) {
     Config shedding = solo.getConfig("load-shedding");
     for (String key : shedding.root().keySet()) {
@@ -107,14 +107,18 @@ record KernelSettings(
     }
     int running = shedding.getInt("running");
     if (running < 0) {
-      throw new IllegalArgumentException("solo.load-shedding.running must be 0 (two per core) or positive, got " + running);
+      throw new IllegalArgumentException("solo.load-shedding.running must be 0 (one per core) or positive, got " + running);
     }
     double highWater = shedding.getDouble("high-water");
     if (!(highWater > 0 && highWater <= 1)) {
       throw new IllegalArgumentException("solo.load-shedding.high-water must be above 0 and at most 1, got " + highWater);
     }
+    Duration lease = shedding.getDuration("lease");
+    if (lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("solo.load-shedding.lease must be positive, got " + lease);
+    }
     return new LoadShedder.Settings(positive(solo.getConfig("limits"), "solo.limits", "global-inflight"),
-        running == 0 ? 2 * Runtime.getRuntime().availableProcessors() : running, highWater);
+        running == 0 ? Math.max(2, Runtime.getRuntime().availableProcessors()) : running, highWater, lease);
   }
 
   private static TenantRuntime.Limits limits(Config config, String path) {
