@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A slot is held from dispatch until the call's outcome comes back, or for the lease at most
  * (the gateway calls {@link #expireLeases()} every few milliseconds): a call still running then
- * runs on without a slot, so a few long calls cannot keep every other tenant waiting. A call
+ * runs on without a slot, and no longer keeps its service's next call waiting, so a few long
+ * calls (or replies that never come) cannot keep everyone waiting. A call
  * whose caller went away is dropped if it is still queued; a running one keeps its slot, because
  * its tenant code is still running.
  *
@@ -236,14 +237,18 @@ public final class LoadShedder {
     ticket.startedNanos = nanoTime.getAsLong();
     ticket.tenant.busy.merge(ticket.service, 1, Integer::sum);
     ticket.holdsSlot = true;
+    ticket.holdsService = true;
     holders.add(ticket);
     running++;
   }
 
   /**
    * Takes the slot back from calls that have held it longer than the lease, and gives it to the
-   * next calls. A call that runs long runs on; its service stays busy and its tenant is charged
-   * for all of its time when it ends. Called every few milliseconds by the gateway.
+   * next calls. A call that runs long runs on, and its tenant is charged for all of its time when
+   * it ends; the next call to its service may be dispatched and wait in the service's own queue.
+   * So a reply that never comes (a service actor that stopped without answering) holds up its
+   * service for the lease, not for the whole call timeout. Called every few milliseconds by the
+   * gateway.
    */
   public void expireLeases() {
     List<Ticket> next;
@@ -254,6 +259,7 @@ public final class LoadShedder {
         Ticket ticket = holders.poll();
         ticket.holdsSlot = false;
         running--;
+        freeService(ticket);
         expired = true;
       }
       next = expired ? fillSlots() : List.of();
@@ -279,7 +285,7 @@ public final class LoadShedder {
           holders.remove(ticket);
           running--;
         }
-        state.busy.computeIfPresent(ticket.service, (service, count) -> count == 1 ? null : count - 1);
+        freeService(ticket);
         state.deficit -= now - ticket.startedNanos;
       }
       ticket.phase = Phase.DONE;
@@ -304,6 +310,14 @@ public final class LoadShedder {
     }
     release(ticket);
     return true;
+  }
+
+  /** Under the lock. */
+  private static void freeService(Ticket ticket) {
+    if (ticket.holdsService) {
+      ticket.holdsService = false;
+      ticket.tenant.busy.computeIfPresent(ticket.service, (service, count) -> count == 1 ? null : count - 1);
+    }
   }
 
   /** Under the lock: {@return the queued calls that get the slots free now, already started} */
@@ -410,7 +424,7 @@ public final class LoadShedder {
   private static final class TenantState {
     final String name;
     final ArrayDeque<Ticket> queue = new ArrayDeque<>();
-    /** Services of this tenant with a call running, and how many (one, but for a race). */
+    /** Services of this tenant with a call running within its lease, and how many (one, or more after a lease ran out). */
     final Map<String, Integer> busy = new HashMap<>();
     int inflight;
     long deficit;
@@ -444,6 +458,7 @@ public final class LoadShedder {
     private Phase phase = Phase.QUEUED;
     private boolean started;
     private boolean holdsSlot;
+    private boolean holdsService;
     private long startedNanos;
 
     private Ticket(LoadShedder shedder, TenantState tenant, String service, Consumer<Ticket> dispatch, long admittedNanos) {

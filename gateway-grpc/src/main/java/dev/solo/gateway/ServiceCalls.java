@@ -113,7 +113,7 @@ final class ServiceCalls {
         .whenComplete((outcome, failure) -> {
           ticket.release();
           try (LogContext scope = call.logContext()) {
-            call.finish(outcome, failure);
+            call.finish(outcome, failure, deps.clock().instant());
           }
         });
   }
@@ -165,13 +165,20 @@ final class ServiceCalls {
       }
     }
 
-    void finish(CallOutcome outcome, Throwable failure) {
+    void finish(CallOutcome outcome, Throwable failure, Instant now) {
       if (failure != null) {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        fail(cause instanceof TimeoutException || failure instanceof TimeoutException
-            ? Status.DEADLINE_EXCEEDED.withDescription("the call to " + request.getService() + " missed its deadline")
-                .asRuntimeException()
-            : Statuses.internal("call", failure));
+        if (!(cause instanceof TimeoutException || failure instanceof TimeoutException)) {
+          fail(Statuses.internal("call", failure));
+        } else if (now.isBefore(deadline)) {
+          // An ask fails at once when its service actor has just stopped (a crash, a restart):
+          // the service is not there for a moment, which is not a missed deadline.
+          fail(Status.UNAVAILABLE.withDescription("service " + request.getService() + " stopped before it answered; try again")
+              .asRuntimeException());
+        } else {
+          fail(Status.DEADLINE_EXCEEDED.withDescription("the call to " + request.getService() + " missed its deadline")
+              .asRuntimeException());
+        }
       } else if (outcome instanceof CallOutcome.Replied replied) {
         if (end(Status.Code.OK)) {
           response.onNext(CallResponse.newBuilder()

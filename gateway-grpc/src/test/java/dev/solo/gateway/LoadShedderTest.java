@@ -221,6 +221,25 @@ class LoadShedderTest {
   }
 
   @Test
+  void aCallWhoseReplyNeverComesHoldsUpItsServiceForTheLeaseOnly() {
+    LoadShedder shedder = shedder(2000, 4, 0.75, tenant -> 100);
+    LoadShedder.Ticket lost = admitted(shedder, "a", "counter");
+    LoadShedder.Ticket next = admitted(shedder, "a", "counter");
+    assertEquals(1, started.size());
+
+    now.addAndGet(LEASE.toNanos());
+    shedder.expireLeases();
+
+    assertEquals(next, started.getLast().ticket(), "the next call goes to the service's own queue");
+    next.release();
+    lost.release();
+    assertEquals(0, shedder.inflight());
+    assertEquals(0, shedder.running());
+    admitted(shedder, "a", "counter");
+    assertEquals(3, started.size(), "counter is free");
+  }
+
+  @Test
   void aCancelledQueuedCallGivesItsPlaceBackAndNeverRuns() {
     LoadShedder shedder = shedder(2000, 1, 0.75, tenant -> 2);
     LoadShedder.Ticket running = admitted(shedder, "a");
