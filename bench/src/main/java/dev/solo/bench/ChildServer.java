@@ -59,6 +59,11 @@ final class ChildServer implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    // For profiling the server: -Dsolo.bench.server.jvm-options="-XX:StartFlightRecording=..."
+    String extra = System.getProperty("solo.bench.server.jvm-options", "").strip();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.solo.cli.Main", "server",
         "--data", data.toString(), "--port", Integer.toString(port)));
     if (!config.isBlank()) {

@@ -26,6 +26,8 @@ import javax.net.ssl.SSLSession;
  */
 final class AuthInterceptor implements ServerInterceptor {
   private static final String BEARER = "Bearer ";
+  /** The name under which a TLS session keeps its client's principal. */
+  private static final String PRINCIPAL = "dev.solo.principal";
 
   private final TokenIndex tokens;
   private final Clock clock;
@@ -70,17 +72,26 @@ final class AuthInterceptor implements ServerInterceptor {
     return Contexts.interceptCall(Context.current().withValue(Keys.CALLER, caller), call, headers, next);
   }
 
+  /**
+   * {@return the principal the client certificate names}; read from the certificate once per TLS
+   * session, and kept in the session, whose peer certificate cannot change
+   */
   private static Optional<String> certificatePrincipal(ServerCall<?, ?> call) {
     SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
     if (session == null) {
       return Optional.empty();
+    }
+    if (session.getValue(PRINCIPAL) instanceof String known) {
+      return Optional.of(known);
     }
     try {
       Certificate[] chain = session.getPeerCertificates();
       if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
         return Optional.empty();
       }
-      return CertificateAuthority.principalOf(leaf);
+      Optional<String> principal = CertificateAuthority.principalOf(leaf);
+      principal.ifPresent(name -> session.putValue(PRINCIPAL, name));
+      return principal;
     } catch (SSLPeerUnverifiedException e) {
       return Optional.empty();
     }

@@ -20,7 +20,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *
  * @param system the actor system, for its scheduler
  * @param tenants the tenants supervisor
- * @param registry the registry of live services
+ * @param services the live services, as the registry records them
  * @param events the event store
  * @param feed the event feed, for queries and follow
  * @param capabilities the capability manager
@@ -37,7 +37,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public record GatewayDependencies(
     ActorSystem<?> system,
     ActorRef<TenantsSupervisor.Command> tenants,
-    ActorRef<Registry.Command> registry,
+    Registry.Directory services,
     ActorRef<EventStore.Command> events,
     EventFeed feed,
     ActorRef<CapabilityManager.Command> capabilities,

@@ -7,7 +7,6 @@ import dev.solo.proto.v1.CallRequest;
 import dev.solo.proto.v1.CallResponse;
 import dev.solo.tenant.CallOutcome;
 import dev.solo.tenant.LogContext;
-import dev.solo.tenant.Registry;
 import dev.solo.tenant.ServiceActor;
 import dev.solo.tenant.ServiceKey;
 import io.grpc.Context;
@@ -19,13 +18,11 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * The path of one service call ({@code Solo.Call}): the load shedder admits it or refuses it,
@@ -35,8 +32,6 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * gives its place in the shedder back on every path: a reply, an error, a timeout, a cancel.
  */
 final class ServiceCalls {
-  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(15);
-
   private final GatewayDependencies deps;
   private final LoadShedder shedder;
   private final ShedEvents sheds;
@@ -103,14 +98,16 @@ final class ServiceCalls {
     Request request = new Request(call.request.getMethod(), call.request.getBody().toByteArray(), call.request.getHeadersMap());
     ServiceKey key = ServiceKey.of(call.caller.tenant(), call.request.getService());
     Duration askTimeout = Duration.between(now, call.deadline).plusSeconds(1);
-    AskPattern.<Registry.Command, Optional<ActorRef<ServiceActor.Command>>>ask(
-            deps.registry(), replyTo -> new Registry.Lookup(key, replyTo), LOOKUP_TIMEOUT, deps.system().scheduler())
-        .thenCompose(ref -> ref.isEmpty()
-            ? CompletableFuture.completedFuture(CallOutcome.failed(CallOutcome.Failure.NOT_FOUND,
-                "no service " + call.request.getService() + "; see solo list"))
-            : AskPattern.<ServiceActor.Command, CallOutcome>ask(ref.get(),
-                replyTo -> new ServiceActor.Call(request, call.deadline, replyTo, call.id), askTimeout, deps.system().scheduler()))
-        .whenComplete((outcome, failure) -> {
+    Optional<ActorRef<ServiceActor.Command>> service = deps.services().lookup(key);
+    if (service.isEmpty()) {
+      ticket.release();
+      call.finish(CallOutcome.failed(CallOutcome.Failure.NOT_FOUND, "no service " + call.request.getService() + "; see solo list"),
+          null, now);
+      return;
+    }
+    DirectAsk.<ServiceActor.Command, CallOutcome>ask(service.get(),
+        replyTo -> new ServiceActor.Call(request, call.deadline, replyTo, call.id), askTimeout, deps.system().scheduler(),
+        (outcome, failure) -> {
           ticket.release();
           try (LogContext scope = call.logContext()) {
             call.finish(outcome, failure, deps.clock().instant());

@@ -133,6 +133,7 @@ public final class Kernel {
           kv,
           refs.events(),
           refs.registry(),
+          refs.services(),
           refs.secrets(),
           tenantThreads,
           system.dispatchers().lookup(DispatcherSelector.fromConfig("solo.deploy-dispatcher")),
@@ -147,7 +148,7 @@ public final class Kernel {
       AskPattern.<TenantsSupervisor.Command, Done>ask(tenants, TenantsSupervisor.AwaitReady::new, settings.bootTimeout(), system.scheduler())
           .toCompletableFuture().get();
 
-      GatewayDependencies deps = new GatewayDependencies(system, tenants, refs.registry(), refs.events(), refs.feed(),
+      GatewayDependencies deps = new GatewayDependencies(system, tenants, refs.services(), refs.events(), refs.feed(),
           refs.capabilities(), refs.tokens(), refs.secrets(), ca, clock, runtime::limitsOf, settings.clientCertificateLifetime(),
           quarantine, () -> requestStop("admin shutdown"),
           new LoadShedder(settings.shedding(), tenant -> runtime.limitsOf(tenant).maxInflight()));

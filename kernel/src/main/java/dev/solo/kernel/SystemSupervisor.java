@@ -33,6 +33,7 @@ final class SystemSupervisor extends AbstractBehavior<SystemSupervisor.Command> 
       ActorRef<EventStore.Command> events,
       EventFeed feed,
       ActorRef<Registry.Command> registry,
+      Registry.Directory services,
       ActorRef<CapabilityManager.Command> capabilities,
       TokenIndex tokens,
       ActorRef<SecretVault.Command> secrets) {}
@@ -48,11 +49,12 @@ final class SystemSupervisor extends AbstractBehavior<SystemSupervisor.Command> 
     EventFeed feed = new EventFeed(context.getSystem());
     TokenIndex tokens = new TokenIndex();
     ActorRef<EventStore.Command> events = context.spawn(backoff(EventStore.create(clock, feed)), "event-store");
-    ActorRef<Registry.Command> registry = context.spawn(backoff(Registry.create()), "registry");
+    Registry.Directory services = new Registry.Directory();
+    ActorRef<Registry.Command> registry = context.spawn(backoff(Registry.create(services)), "registry");
     ActorRef<CapabilityManager.Command> capabilities =
         context.spawn(backoff(CapabilityManager.create(tokens, clock)), "capabilities");
     ActorRef<SecretVault.Command> secrets = context.spawn(backoff(SecretVault.create(masterKey, clock)), "secrets");
-    this.refs = new SystemRefs(events, feed, registry, capabilities, tokens, secrets);
+    this.refs = new SystemRefs(events, feed, registry, services, capabilities, tokens, secrets);
   }
 
   private static <T> Behavior<T> backoff(Behavior<T> behavior) {

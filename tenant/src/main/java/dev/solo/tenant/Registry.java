@@ -1,8 +1,7 @@
 package dev.solo.tenant;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -14,6 +13,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * Maps (tenant, service) to the service's actor. Lookups are always by a full key, so a tenant
  * can only find names it already knows within its own tenant.
+ *
+ * <p>The actor is the only writer: registrations and removals are messages, acknowledged once
+ * recorded. Readers on the hot path (the gateway, one service calling another) read the
+ * {@link Directory} it writes to, without a message round trip; the directory outlives a
+ * restart of the actor, so a restart forgets no service.
  */
 public final class Registry extends AbstractBehavior<Registry.Command> {
 
@@ -29,15 +33,26 @@ public final class Registry extends AbstractBehavior<Registry.Command> {
   /** Finds a live service. */
   public record Lookup(ServiceKey key, ActorRef<Optional<ActorRef<ServiceActor.Command>>> replyTo) implements Command {}
 
-  private final Map<ServiceKey, ActorRef<ServiceActor.Command>> services = new HashMap<>();
+  /** The live services, as the registry last recorded them; read from any thread. */
+  public static final class Directory {
+    private final ConcurrentHashMap<ServiceKey, ActorRef<ServiceActor.Command>> services = new ConcurrentHashMap<>();
 
-  /** {@return an empty registry} */
-  public static Behavior<Command> create() {
-    return Behaviors.setup(Registry::new);
+    /** {@return the actor of a live service, if there is one} */
+    public Optional<ActorRef<ServiceActor.Command>> lookup(ServiceKey key) {
+      return Optional.ofNullable(services.get(key));
+    }
   }
 
-  private Registry(ActorContext<Command> context) {
+  private final Directory directory;
+
+  /** {@return a registry that records the live services in {@code directory}} */
+  public static Behavior<Command> create(Directory directory) {
+    return Behaviors.setup(context -> new Registry(context, directory));
+  }
+
+  private Registry(ActorContext<Command> context, Directory directory) {
     super(context);
+    this.directory = directory;
   }
 
   @Override
@@ -50,19 +65,19 @@ public final class Registry extends AbstractBehavior<Registry.Command> {
   }
 
   private Behavior<Command> onRegister(Register register) {
-    services.put(register.key(), register.ref());
+    directory.services.put(register.key(), register.ref());
     register.replyTo().tell(Done.getInstance());
     return this;
   }
 
   private Behavior<Command> onUnregister(Unregister unregister) {
-    services.remove(unregister.key(), unregister.ref());
+    directory.services.remove(unregister.key(), unregister.ref());
     unregister.replyTo().tell(Done.getInstance());
     return this;
   }
 
   private Behavior<Command> onLookup(Lookup lookup) {
-    lookup.replyTo().tell(Optional.ofNullable(services.get(lookup.key())));
+    lookup.replyTo().tell(directory.lookup(lookup.key()));
     return this;
   }
 }

@@ -530,16 +530,24 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
       running = call;
       Service service = instance;
       ServiceContext context = serviceContext;
-      getContext().pipeToSelf(
-          runtime.tenantCode().run(limits().budget(), "call of " + key + "." + call.request().method(),
-              () -> handleInLogContext(service, context, call), use),
-          (outcome, failure) -> finished(call, outcome, failure));
+      ActorRef<Command> self = getContext().getSelf();
+      runtime.tenantCode().run(limits().budget(), "call of " + key + "." + call.request().method(),
+              () -> handleInLogContext(service, context, call), use)
+          .whenComplete((outcome, failure) -> {
+            // On the thread that ran the call: the caller gets its answer without waiting for
+            // this actor to be scheduled. The actor hears of it first, so that anything the
+            // caller does next (another call, a status) is handled after this call's bookkeeping.
+            CallFinished finished = finished(call, outcome, failure);
+            self.tell(finished);
+            call.replyTo().tell(finished.outcome());
+          });
     }
     if (running == null && pendingStop != null && (queue.isEmpty() || !pendingStop.drain())) {
       retire(pendingStop);
     }
   }
 
+  /** {@return what the call came to}; called on the thread that ran it, so it reads only final fields */
   private CallFinished finished(Call call, CallOutcome outcome, Throwable failure) {
     if (outcome != null) {
       boolean fault = outcome instanceof CallOutcome.Failed failed && failed.failure() == CallOutcome.Failure.SERVICE_ERROR;
@@ -611,7 +619,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
     } else {
       breaker.onNeutral();
     }
-    finished.call().replyTo().tell(finished.outcome());
+    // The caller already has its answer (see runNext).
     if (watch != null && (finished.fault() || TenantCode.abandonedThread(finished.outcome()))) {
       // The new version failed within its window: its caller has its error, and the old version
       // comes back. A crashed or stuck instance is not asked for a snapshot.

@@ -107,14 +107,12 @@ final class ServiceContext implements Context {
     ServiceKey target = ServiceKey.of(key.tenant(), service);
     Instant callDeadline = deadline;
     CallOutcome outcome = await(
-        AskPattern.<Registry.Command, Optional<ActorRef<ServiceActor.Command>>>ask(
-                runtime.registry(), replyTo -> new Registry.Lookup(target, replyTo), left, scheduler)
-            .thenCompose(ref -> ref.isEmpty()
-                ? java.util.concurrent.CompletableFuture.completedFuture(
-                    CallOutcome.failed(CallOutcome.Failure.NOT_FOUND, "no service " + service))
-                : AskPattern.<ServiceActor.Command, CallOutcome>ask(
-                    ref.get(), replyTo -> new ServiceActor.Call(request, callDeadline, replyTo), left, scheduler))
-            .toCompletableFuture(),
+        runtime.services().lookup(target)
+            .map(ref -> AskPattern.<ServiceActor.Command, CallOutcome>ask(
+                    ref, replyTo -> new ServiceActor.Call(request, callDeadline, replyTo), left, scheduler)
+                .toCompletableFuture())
+            .orElseGet(() -> java.util.concurrent.CompletableFuture.completedFuture(
+                CallOutcome.failed(CallOutcome.Failure.NOT_FOUND, "no service " + service))),
         left,
         "call " + service);
     if (outcome instanceof CallOutcome.Replied replied) {

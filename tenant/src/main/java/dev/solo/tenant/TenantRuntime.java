@@ -18,7 +18,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param artifacts where verified artifacts are stored by content hash
  * @param kv the durable key-value and snapshot store
  * @param events the event store
- * @param registry the registry of live services
+ * @param registry the registry of live services, which records them in {@code services}
+ * @param services the live services, read without a message round trip
  * @param secrets the secrets vault, read by services through {@code ctx.secret}
  * @param tenantCode the threads that run tenant code under its budgets, and nothing else
  * @param deployExecutor the executor that compiles and verifies submitted code
@@ -35,6 +36,7 @@ public record TenantRuntime(
     KvStore kv,
     ActorRef<EventStore.Command> events,
     ActorRef<Registry.Command> registry,
+    Registry.Directory services,
     ActorRef<SecretVault.Command> secrets,
     TenantThreads tenantCode,
     Executor deployExecutor,

@@ -113,13 +113,14 @@ class TenantSupervisorTest {
     EventFeed feed = new EventFeed(kit.system());
     ActorRef<EventStore.Command> events = kit.spawn(EventStore.create(Clock.systemUTC(), feed), "events");
     feed.recovered().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    ActorRef<Registry.Command> registry = kit.spawn(Registry.create(), "registry");
+    Registry.Directory services = new Registry.Directory();
+    ActorRef<Registry.Command> registry = kit.spawn(Registry.create(services), "registry");
     ArtifactStore artifacts = new ArtifactStore(data.resolve("artifacts"));
     ActorRef<SecretVault.Command> secrets =
         kit.spawn(SecretVault.create(MasterKey.loadOrCreate(data.resolve("master.key")), Clock.systemUTC()), "secrets");
     pipeline = new DeployPipeline(artifacts, DeployLimits.defaults());
     TenantRuntime runtime = new TenantRuntime(pipeline, artifacts, kv, events,
-        registry, secrets, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), Map.of(), loaders, new Quarantine(), new Quotas());
+        registry, services, secrets, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), Map.of(), loaders, new Quarantine(), new Quotas());
     ActorRef<TenantsSupervisor.Command> tenants = kit.spawn(TenantsSupervisor.create(runtime), "tenants");
     ask(tenants, TenantsSupervisor.AwaitReady::new);
     return new Running(tenants, registry, feed);
