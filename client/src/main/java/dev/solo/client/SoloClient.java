@@ -119,11 +119,14 @@ public final class SoloClient implements AutoCloseable {
     try {
       tls =
           TlsChannelCredentials.newBuilder()
-              .keyManager(pem(credentials.cert()), pem(credentials.key()))
+              .keyManager(PemKeyManager.of(credentials.cert(), credentials.key()))
               .trustManager(pem(credentials.ca()))
               .build();
     } catch (IOException e) {
       throw new UncheckedIOException(e); // reading from memory does not fail
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "cannot use the certificates or key of the credentials for " + credentials.server() + ": " + e.getMessage(), e);
     }
     ManagedChannel channel;
     try {

@@ -7,9 +7,12 @@ import dev.solo.hardening.Instrumenter;
 import dev.solo.hardening.SourceRules;
 import dev.solo.hardening.instrument.Instrumentation;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.objectweb.asm.MethodTooLargeException;
 
 /**
@@ -28,6 +31,7 @@ import org.objectweb.asm.MethodTooLargeException;
  */
 public final class DeployPipeline implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(DeployPipeline.class.getName());
+  private static final int VERIFIED_KEPT = 4096;
 
   private final ArtifactStore store;
   private final SourceRules sourceRules;
@@ -36,6 +40,17 @@ public final class DeployPipeline implements AutoCloseable {
   private final Instrumenter instrumenter;
   private final BytecodeVerifier instrumentedVerifier;
   private final CompiledSources compiled = new CompiledSources();
+  /**
+   * Hashes of artifacts whose classes passed the loader's verification in this process, or were
+   * made and verified by this pipeline: a restart loads each distinct artifact's bytes through
+   * the verifier once, not once per service. The most recent {@link #VERIFIED_KEPT}.
+   */
+  private final Set<String> verified = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > VERIFIED_KEPT;
+    }
+  }));
   private volatile boolean closed;
 
   /**
@@ -87,7 +102,9 @@ public final class DeployPipeline implements AutoCloseable {
     } catch (IOException | IllegalArgumentException e) {
       throw new ServiceLoadException("artifact " + hash + " could not be read", e);
     }
-    return new ServiceClassLoader(tenant, version, artifact);
+    ServiceClassLoader loader = new ServiceClassLoader(tenant, version, artifact, verified.contains(hash));
+    verified.add(hash);
+    return loader;
   }
 
   /**
@@ -138,7 +155,10 @@ public final class DeployPipeline implements AutoCloseable {
       return new DeployResult.Refused(instrumented.findings());
     }
     verifyInstrumented(instrumented.value());
-    return new DeployResult.Accepted(store(Artifact.of(entryClass.value(), instrumented.value())));
+    Artifact artifact = Artifact.of(entryClass.value(), instrumented.value());
+    // verifyInstrumented used the loader's allowlist (Instrumentation.allowlist()) on these bytes.
+    verified.add(artifact.hash());
+    return new DeployResult.Accepted(store(artifact));
   }
 
   private List<Finding> checkSource(Map<String, String> files) {

@@ -231,6 +231,23 @@ class DeployPipelineTest {
   }
 
   @Test
+  void aLoadedArtifactLoadsAgainButBytesNeverVerifiedAreStillRefused() throws Exception {
+    DeployPipeline pipeline = pipeline();
+    Artifact good = accepted(pipeline.deploy("acme", Submission.example("counter")));
+    assertEquals("acme@v1", pipeline.load("acme", 1, good.hash()).getName());
+    assertEquals("acme@v2", pipeline.load("acme", 2, good.hash()).getName());
+
+    // Bytes put in the store behind the pipeline's back, under their true hash, were never verified.
+    Artifact bad = Artifact.of("Exit", Map.of("Exit", ServiceClassLoaderTest.classCallingSystemExit("Exit")));
+    new ArtifactStore(store).put(bad);
+    for (int version = 1; version <= 2; version++) {
+      int v = version;
+      ServiceLoadException e = assertThrows(ServiceLoadException.class, () -> pipeline.load("acme", v, bad.hash()));
+      assertTrue(e.getMessage().startsWith("artifact " + bad.hash() + " failed verification"), e.getMessage());
+    }
+  }
+
+  @Test
   void loadingAnUnknownHashIsRefused() {
     String hash = "0".repeat(64);
     ServiceLoadException e = assertThrows(

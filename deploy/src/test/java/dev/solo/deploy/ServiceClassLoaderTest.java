@@ -154,7 +154,7 @@ class ServiceClassLoaderTest {
   }
 
   /** A class that javac would never let through the pipeline: it calls System.exit. */
-  private static byte[] classCallingSystemExit(String internalName) {
+  static byte[] classCallingSystemExit(String internalName) {
     ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
     writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, internalName, null, "java/lang/Object", null);
     writer.visitSource("Exit.java", null);
