@@ -106,6 +106,7 @@ public final class Kernel {
   }
 
   private int serve(DataDirectory data) throws Exception {
+    long serveStart = System.nanoTime();
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(data.pki());
     ServerCertificate serverCertificate = ca.ensureServerCertificate();
     MasterKey masterKey = MasterKey.loadOrCreate(data.pki().resolve("master.key"));
@@ -122,6 +123,7 @@ public final class Kernel {
       ask(refs.capabilities(), (ActorRef<List<TokenInfo>> replyTo) -> new CapabilityManager.ListTokens("", replyTo), system);
       ask(refs.secrets(), (ActorRef<List<String>> replyTo) -> new SecretVault.ListNames("", replyTo), system);
 
+      long systemRecovered = System.nanoTime();
       kv = KvStore.open(data.kv());
       tenantThreads = new TenantThreads(settings.tenantThreads());
       ArtifactStore artifacts = new ArtifactStore(data.artifacts());
@@ -147,6 +149,7 @@ public final class Kernel {
           ask(system, (ActorRef<ActorRef<TenantsSupervisor.Command>> replyTo) -> new SoloGuardian.StartTenants(runtime, replyTo), system);
       AskPattern.<TenantsSupervisor.Command, Done>ask(tenants, TenantsSupervisor.AwaitReady::new, settings.bootTimeout(), system.scheduler())
           .toCompletableFuture().get();
+      long tenantsRecovered = System.nanoTime();
 
       GatewayDependencies deps = new GatewayDependencies(system, tenants, refs.services(), refs.events(), refs.feed(),
           refs.capabilities(), refs.tokens(), refs.secrets(), ca, clock, runtime::limitsOf, settings.clientCertificateLifetime(),
@@ -162,6 +165,12 @@ public final class Kernel {
       if (settings.metricsPort() != 0) {
         metrics = startMetrics(deps.shedder(), tenantThreads);
       }
+      LOG.info("ready {} ms after the JVM started: JVM and settings {} ms, PKI and the system actors (event log, tokens,"
+              + " secrets) {} ms, tenants and their services {} ms, gateway {} ms",
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - serveStart) / 1_000_000,
+          (systemRecovered - serveStart) / 1_000_000, (tenantsRecovered - systemRecovered) / 1_000_000,
+          (System.nanoTime() - tenantsRecovered) / 1_000_000);
       System.out.println("solo server ready on " + address + " (data " + data.root() + ", admin credentials "
           + data.adminCredentials() + ")");
       System.out.flush();

@@ -62,8 +62,11 @@ import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 
 /**
- * Solo's private CA: an EC P-256 key and a self-signed certificate in a directory only the owner
- * can read. It keeps the server certificate there current and issues client certificates whose
+ * Solo's private CA: an RSA 3072 key and a self-signed certificate in a directory only the owner
+ * can read (a CA made before Solo 0.2 has an EC P-256 key, and keeps it). Server and client keys
+ * are EC P-256. The CA key is RSA because every TLS handshake checks the peer's certificate
+ * against it in Java, where an RSA signature verifies about fifteen times faster than an ECDSA
+ * one (docs/adr/007); the keys that sign in the handshake itself stay EC, signed natively. It keeps the server certificate there current and issues client certificates whose
  * common name is the principal. Keys are written PKCS#8 PEM, owner-only, by atomic rename.
  */
 public final class CertificateAuthority {
@@ -78,7 +81,7 @@ public final class CertificateAuthority {
   private static final Duration RENEW_BEFORE = Duration.ofDays(30);
   // Certificates start a little in the past so a peer whose clock lags still accepts them.
   private static final Duration BACKDATE = Duration.ofMinutes(5);
-  private static final String SIGNATURE = "SHA256withECDSA";
+  private static final int CA_RSA_BITS = 3072;
   private static final Set<PosixFilePermission> OWNER_DIRECTORY = PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -121,7 +124,7 @@ public final class CertificateAuthority {
       return new CertificateAuthority(dir, clock, cert, key);
     }
     // The key goes first: the certificate's presence marks a complete CA.
-    KeyPair pair = newKeyPair();
+    KeyPair pair = newCaKeyPair();
     X509Certificate cert = selfSigned(pair, clock.instant());
     writeOwnerOnly(keyFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
     writeOwnerOnly(certFile, certificatePem(cert));
@@ -342,7 +345,7 @@ public final class CertificateAuthority {
       throws GeneralSecurityException {
     try {
       return new JcaX509CertificateConverter()
-          .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(signer)));
+          .getCertificate(builder.build(new JcaContentSignerBuilder(signatureOf(signer)).build(signer)));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException(e);
     }
@@ -351,6 +354,21 @@ public final class CertificateAuthority {
   private static BigInteger serialNumber() {
     // Positive and at most 20 octets, as RFC 5280 asks, with enough randomness to never repeat.
     return new BigInteger(159, RANDOM).setBit(158);
+  }
+
+  /** {@return the signature algorithm a key of this type signs certificates with} */
+  private static String signatureOf(PrivateKey key) {
+    return "RSA".equals(key.getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA";
+  }
+
+  private static KeyPair newCaKeyPair() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(CA_RSA_BITS, RANDOM);
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every JDK has RSA", e);
+    }
   }
 
   private static KeyPair newKeyPair() {
@@ -367,11 +385,11 @@ public final class CertificateAuthority {
     try {
       byte[] challenge = new byte[32];
       RANDOM.nextBytes(challenge);
-      Signature signer = Signature.getInstance(SIGNATURE);
+      Signature signer = Signature.getInstance(signatureOf(key));
       signer.initSign(key);
       signer.update(challenge);
       byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(SIGNATURE);
+      Signature verifier = Signature.getInstance(signatureOf(key));
       verifier.initVerify(cert.getPublicKey());
       verifier.update(challenge);
       return verifier.verify(signature);
@@ -407,9 +425,14 @@ public final class CertificateAuthority {
       if (object == null || !object.getType().equals("PRIVATE KEY")) {
         throw new IOException(file + " is not a PKCS#8 PEM private key");
       }
-      return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(object.getContent()));
-    } catch (GeneralSecurityException e) {
-      throw new IOException(file + " is not an EC private key", e);
+      for (String algorithm : List.of("EC", "RSA")) {
+        try {
+          return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(object.getContent()));
+        } catch (GeneralSecurityException e) {
+          // not this algorithm: try the next one
+        }
+      }
+      throw new IOException(file + " is neither an EC nor an RSA private key");
     }
   }
 

@@ -54,16 +54,22 @@ class CertificateAuthorityTest {
   private static PrivateKey privateKey(String pem) throws GeneralSecurityException {
     assertTrue(pem.startsWith("-----BEGIN PRIVATE KEY-----\n"), "PKCS#8 PEM: " + pem);
     String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-    return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+    PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body));
+    try {
+      return KeyFactory.getInstance("EC").generatePrivate(spec);
+    } catch (GeneralSecurityException e) {
+      return KeyFactory.getInstance("RSA").generatePrivate(spec);
+    }
   }
 
   private static void assertKeyBelongsTo(PrivateKey key, X509Certificate cert) throws GeneralSecurityException {
     byte[] data = "proof".getBytes(StandardCharsets.US_ASCII);
-    Signature signer = Signature.getInstance("SHA256withECDSA");
+    String algorithm = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+    Signature signer = Signature.getInstance(algorithm);
     signer.initSign(key);
     signer.update(data);
     byte[] signature = signer.sign();
-    Signature verifier = Signature.getInstance("SHA256withECDSA");
+    Signature verifier = Signature.getInstance(algorithm);
     verifier.initVerify(cert.getPublicKey());
     verifier.update(data);
     assertTrue(verifier.verify(signature), "the private key belongs to the certificate");
@@ -92,13 +98,40 @@ class CertificateAuthorityTest {
     assertEquals("CN=Solo CA", cert.getSubjectX500Principal().getName());
     assertEquals(cert.getSubjectX500Principal(), cert.getIssuerX500Principal());
     assertDoesNotThrow(() -> cert.verify(cert.getPublicKey()));
-    assertEquals("SHA256withECDSA", cert.getSigAlgName());
-    assertEquals("EC", cert.getPublicKey().getAlgorithm());
+    assertEquals("SHA256withRSA", cert.getSigAlgName());
+    assertEquals("RSA", cert.getPublicKey().getAlgorithm());
+    assertEquals(3072, ((java.security.interfaces.RSAPublicKey) cert.getPublicKey()).getModulus().bitLength());
     assertTrue(cert.getBasicConstraints() >= 0, "a CA certificate");
     assertTrue(cert.getKeyUsage()[5], "keyCertSign");
     Duration lifetime = Duration.between(Instant.now(), cert.getNotAfter().toInstant());
     assertTrue(lifetime.toDays() >= 3649 && lifetime.toDays() <= 3650, "about ten years: " + lifetime);
     assertKeyBelongsTo(privateKey(Files.readString(pki().resolve("ca.key"))), cert);
+  }
+
+  @Test
+  void aCaWithAnEcKeyFromAnEarlierVersionIsLoadedAndKeepsIssuing() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair pair = generator.generateKeyPair();
+    org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=Solo CA");
+    Instant now = Instant.now();
+    X509Certificate old = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+        new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.TEN,
+                java.util.Date.from(now.minusSeconds(60)), java.util.Date.from(now.plus(Duration.ofDays(30))), name, pair.getPublic())
+            .addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true, new org.bouncycastle.asn1.x509.BasicConstraints(true))
+            .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+    Files.createDirectories(pki());
+    Files.writeString(pki().resolve("ca.key"), "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+    Files.writeString(pki().resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n"
+        + Base64.getMimeEncoder().encodeToString(old.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(pki());
+
+    assertEquals("EC", certificate(ca.caPem()).getPublicKey().getAlgorithm());
+    X509Certificate client = certificate(ca.issueClient("admin", Duration.ofDays(1)).certPem());
+    assertEquals("SHA256withECDSA", client.getSigAlgName());
+    assertDoesNotThrow(() -> client.verify(pair.getPublic()));
   }
 
   @Test
