@@ -73,6 +73,10 @@ final class ForkedCompiler implements SourceCompiler {
         "-XX:MaxMetaspaceSize=" + METASPACE_MIB + "m",
         "-XX:+ExitOnOutOfMemoryError",
         "-XX:+UseSerialGC",
+        // C1 only: javac reaches its speed after a few compiles and stays there, while C2 spends a
+        // whole core for hundreds of compiles getting javac about a fifth faster; on a small
+        // machine that core is taken from the server (docs/performance.md).
+        "-XX:TieredStopAtLevel=1",
         "-XX:+DisplayVMOutputToStderr", // the JVM's own messages must not land in the protocol
         "-XX:-UsePerfData",
         "-Dsolo.compileWorker.server=" + ProcessHandle.current().pid(),
