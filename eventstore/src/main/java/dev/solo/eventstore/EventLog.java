@@ -86,7 +86,7 @@ final class EventLog extends EventSourcedBehavior<EventLog.Command, Event, Event
   @Override
   public RetentionCriteria retentionCriteria() {
     // Snapshots bound recovery time; events are never deleted, queries read them.
-    return RetentionCriteria.snapshotEvery(1000, 2);
+    return RetentionCriteria.snapshotEvery(10_000, 2);
   }
 
   @Override
