@@ -86,4 +86,29 @@ class GracefulDrainTest {
       assertTrue(Long.parseLong(attributes.get("drain_ms")) >= 5000, attributes.toString());
     }
   }
+
+  @Test
+  void anOpenFollowStreamEndsAtOnceAndDoesNotHoldUpTheShutdown() throws Exception {
+    Path data = work.resolve("follow-data");
+    Path log = work.resolve("follow-server.log");
+    Path config = work.resolve("follow.conf");
+    Files.writeString(config, "solo.shutdown.drain-timeout = 30s\n");
+    try (ServerProcess server = ServerProcess.start(data, ServerProcess.freePort(), log, "--config", config.toString());
+        SoloClient admin = SoloClient.connect(Credentials.read(data.resolve("admin.creds")))) {
+      try (EventStream follow = admin.events(EventQuery.of().withFollow(true))) {
+        assertTrue(follow.hasNext(), "the history comes first");
+        follow.next();
+
+        long start = System.nanoTime();
+        assertEquals(143, server.sigterm());
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertTrue(tookMs < 20_000, "the follower did not hold the server for its 30 s drain deadline: " + tookMs + " ms");
+      }
+      String text = Files.readString(log);
+      java.util.regex.Matcher drained = java.util.regex.Pattern.compile("drained 0 calls in (\\d+) ms").matcher(text);
+      assertTrue(drained.find(), text);
+      assertTrue(Long.parseLong(drained.group(1)) < 5_000, drained.group());
+    }
+  }
 }

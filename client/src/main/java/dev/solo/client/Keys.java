@@ -17,4 +17,7 @@ final class Keys {
       Metadata.Key.of(
           "solo-findings" + Metadata.BINARY_HEADER_SUFFIX,
           ProtoUtils.metadataMarshaller(Findings.getDefaultInstance()));
+
+  /** When a shed call may be tried again, in milliseconds: a trailer of its RESOURCE_EXHAUSTED status. */
+  static final Metadata.Key<String> RETRY_AFTER_MS = Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
 }

@@ -20,19 +20,21 @@ public final class SoloException extends RuntimeException {
   private final String reason;
   private final List<Finding> findings;
   private final boolean unreachable;
+  private final Duration retryAfter;
 
   /** Creates an exception with the given status code, one-line reason and findings. */
   public SoloException(Status.Code code, String reason, List<Finding> findings) {
-    this(code, reason, findings, false, null);
+    this(code, reason, findings, false, null, null);
   }
 
   private SoloException(
-      Status.Code code, String reason, List<Finding> findings, boolean unreachable, Throwable cause) {
+      Status.Code code, String reason, List<Finding> findings, boolean unreachable, Duration retryAfter, Throwable cause) {
     super(code + ": " + reason, cause);
     this.code = Objects.requireNonNull(code, "code");
     this.reason = Objects.requireNonNull(reason, "reason");
     this.findings = List.copyOf(findings);
     this.unreachable = unreachable;
+    this.retryAfter = retryAfter;
   }
 
   /** {@return the gRPC status code, for example {@code NOT_FOUND}} */
@@ -48,6 +50,15 @@ public final class SoloException extends RuntimeException {
   /** {@return why a deploy or swap was refused, one finding per problem; empty otherwise} */
   public List<Finding> findings() {
     return findings;
+  }
+
+  /**
+   * {@return when the call may be tried again with a fair chance, if the server said}: a call the
+   * load shedder refused ({@code RESOURCE_EXHAUSTED}) carries it; calls are never retried by the
+   * client itself, since a retried call might run twice
+   */
+  public java.util.Optional<Duration> retryAfter() {
+    return java.util.Optional.ofNullable(retryAfter);
   }
 
   /**
@@ -69,18 +80,29 @@ public final class SoloException extends RuntimeException {
     if (code == Status.Code.UNAVAILABLE && status.getCause() != null) {
       SSLException tls = find(status.getCause(), SSLException.class);
       return tls == null
-          ? new SoloException(code, "cannot reach the server at " + server, List.of(), true, e)
-          : new SoloException(
-              code, "TLS handshake with the server at " + server + " failed: " + firstLine(tls.getMessage()), List.of(), false, e);
+          ? new SoloException(code, "cannot reach the server at " + server, List.of(), true, null, e)
+          : new SoloException(code, "TLS handshake with the server at " + server + " failed: " + firstLine(tls.getMessage()),
+              List.of(), false, null, e);
     }
     if (code == Status.Code.DEADLINE_EXCEEDED
         && (description.contains("deadline exceeded after") || description.contains("deadline was exceeded"))) {
       String reason = "no answer from the server at " + server + " within " + seconds(timeout);
-      return new SoloException(code, reason, List.of(), false, e);
+      return new SoloException(code, reason, List.of(), false, null, e);
     }
     String reason = firstLine(description);
     if (reason.isEmpty()) reason = code.name().toLowerCase(Locale.ROOT).replace('_', ' ');
-    return new SoloException(code, reason, findings(e.getTrailers()), false, e);
+    return new SoloException(code, reason, findings(e.getTrailers()), false, retryAfter(e.getTrailers()), e);
+  }
+
+  private static Duration retryAfter(Metadata trailers) {
+    String millis = trailers == null ? null : trailers.get(Keys.RETRY_AFTER_MS);
+    if (millis == null) return null;
+    try {
+      long value = Long.parseLong(millis.strip());
+      return value >= 0 ? Duration.ofMillis(value) : null;
+    } catch (NumberFormatException e) {
+      return null; // a hint the client cannot read is no hint
+    }
   }
 
   private static String seconds(Duration d) {

@@ -132,6 +132,19 @@ class SoloClientTest {
   }
 
   @Test
+  void aShedCallSaysWhenToTryAgain() {
+    fake.callsShed = true;
+    SoloException e = assertThrows(SoloException.class, () -> client.call("counter", "get", new byte[0]));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.code());
+    assertEquals(java.util.Optional.of(java.time.Duration.ofMillis(250)), e.retryAfter());
+    assertEquals(1, fake.calls.get(), "not retried by the client");
+
+    fake.callsShed = false;
+    SoloException other = assertThrows(SoloException.class, () -> client.call("counter", "get", new byte[0]));
+    assertTrue(other.retryAfter().isEmpty(), "only a shed call carries a hint");
+  }
+
+  @Test
   void callReturnsTheServicesReply() {
     fake.callsFail = false;
     CallResult r = client.call("counter", "get", "x".getBytes(StandardCharsets.UTF_8));
@@ -258,6 +271,7 @@ class SoloClientTest {
     final AtomicReference<EventsRequest> lastEvents = new AtomicReference<>();
     final CountDownLatch followCancelled = new CountDownLatch(1);
     volatile boolean callsFail = true;
+    volatile boolean callsShed;
 
     @Override
     public void whoAmI(WhoAmIRequest request, StreamObserver<WhoAmIResponse> reply) {
@@ -311,6 +325,13 @@ class SoloClientTest {
     @Override
     public void call(CallRequest request, StreamObserver<CallResponse> reply) {
       calls.incrementAndGet();
+      if (callsShed) {
+        Metadata trailers = new Metadata();
+        trailers.put(Keys.RETRY_AFTER_MS, "250");
+        reply.onError(Status.RESOURCE_EXHAUSTED.withDescription("tenant acme has 100 calls in flight, its limit")
+            .asRuntimeException(trailers));
+        return;
+      }
       if (callsFail) {
         reply.onError(Status.UNAVAILABLE.withDescription("circuit breaker of counter is open").asRuntimeException());
         return;

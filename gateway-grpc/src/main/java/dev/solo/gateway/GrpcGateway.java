@@ -50,12 +50,14 @@ public final class GrpcGateway {
   private final HealthStatusManager health;
   private final LoadShedder shedder;
   private final Cancellable leases;
+  private final SoloRpc solo;
 
-  private GrpcGateway(Server server, HealthStatusManager health, LoadShedder shedder, Cancellable leases) {
+  private GrpcGateway(Server server, HealthStatusManager health, LoadShedder shedder, Cancellable leases, SoloRpc solo) {
     this.server = server;
     this.health = health;
     this.shedder = shedder;
     this.leases = leases;
+    this.solo = solo;
   }
 
   /**
@@ -98,6 +100,7 @@ public final class GrpcGateway {
     ServiceCalls calls = new ServiceCalls(deps, deps.shedder(),
         new ShedEvents(deps.events(), deps.system().scheduler(), SHED_EVENT_INTERVAL),
         new PacedRefusals((delay, task) -> deps.system().scheduler().scheduleOnce(delay, task, deps.system().executionContext())));
+    SoloRpc solo = new SoloRpc(deps, calls);
     InetAddress[] addresses = InetAddress.getAllByName(host);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(addresses[0], port), credentials);
     if (port != 0) {
@@ -107,7 +110,7 @@ public final class GrpcGateway {
       }
     }
     Server server = builder
-        .addService(MalformedRequests.guard(ServerInterceptors.intercept(new SoloRpc(deps, calls), permissions, auth)))
+        .addService(MalformedRequests.guard(ServerInterceptors.intercept(solo, permissions, auth)))
         .addService(MalformedRequests.guard(ServerInterceptors.intercept(new AdminRpc(deps, identity), permissions, auth)))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
@@ -123,7 +126,7 @@ public final class GrpcGateway {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
     Cancellable leases = deps.system().scheduler().scheduleAtFixedRate(LEASE_CHECK, LEASE_CHECK,
         deps.shedder()::expireLeases, deps.system().executionContext());
-    return new GrpcGateway(server, health, deps.shedder(), leases);
+    return new GrpcGateway(server, health, deps.shedder(), leases, solo);
   }
 
   /** {@return the port the server listens on} */
@@ -133,13 +136,15 @@ public final class GrpcGateway {
 
   /**
    * Stops taking new calls and waits up to {@code deadline} for calls in flight; cancels those
-   * still running then. New calls meanwhile get UNAVAILABLE.
+   * still running then. New calls meanwhile get UNAVAILABLE, and so do open {@code events
+   * --follow} streams at once, with the id to resume from.
    */
   public Drain drain(Duration deadline) throws InterruptedException {
     long start = System.nanoTime();
     int inflight = shedder.inflight();
     health.enterTerminalState();
     server.shutdown();
+    solo.endFollowers();
     int cut = 0;
     if (!server.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
       cut = shedder.inflight();

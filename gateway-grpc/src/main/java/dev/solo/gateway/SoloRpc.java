@@ -92,10 +92,22 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
 
   private final GatewayDependencies deps;
   private final ServiceCalls calls;
+  /** How to end each open {@code events --follow} stream when the server shuts down. */
+  private final java.util.Set<Runnable> followers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   SoloRpc(GatewayDependencies deps, ServiceCalls calls) {
     this.deps = deps;
     this.calls = calls;
+  }
+
+  /**
+   * Ends every open follow stream with UNAVAILABLE, saying how to resume: a follow never ends by
+   * itself, and a graceful shutdown would otherwise wait for its whole drain deadline.
+   */
+  void endFollowers() {
+    for (Runnable end : followers) {
+      end.run();
+    }
   }
 
   @Override
@@ -234,19 +246,57 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
       return;
     }
     ServerCallStreamObserver<Event> stream = (ServerCallStreamObserver<Event>) response;
-    EventFeed.Subscription subscription = deps.feed().stream(filter, stream::onNext, failure -> {
-      if (stream.isCancelled()) {
-        return;
+    // The feed, the caller going away and a shutdown may each end the stream, from three threads.
+    Object lock = new Object();
+    boolean[] ended = {false};
+    long[] lastSent = {request.getAfterId()};
+    Runnable[] shutdown = new Runnable[1];
+    EventFeed.Subscription subscription = deps.feed().stream(filter, event -> {
+      synchronized (lock) {
+        if (!ended[0]) {
+          stream.onNext(event);
+          lastSent[0] = event.getId();
+        }
       }
-      if (failure == null) {
-        stream.onCompleted();
-      } else if (failure instanceof EventFeed.FollowerTooSlowException) {
-        stream.onError(Status.RESOURCE_EXHAUSTED.withDescription(failure.getMessage()).asRuntimeException());
-      } else {
-        stream.onError(Statuses.internal("events", failure));
+    }, failure -> {
+      synchronized (lock) {
+        if (ended[0] || stream.isCancelled()) {
+          return;
+        }
+        ended[0] = true;
+        if (failure == null) {
+          stream.onCompleted();
+        } else if (failure instanceof EventFeed.FollowerTooSlowException) {
+          stream.onError(Status.RESOURCE_EXHAUSTED.withDescription(failure.getMessage()).asRuntimeException());
+        } else {
+          stream.onError(Statuses.internal("events", failure));
+        }
+      }
+      if (shutdown[0] != null) {
+        followers.remove(shutdown[0]);
       }
     });
-    stream.setOnCancelHandler(subscription::close);
+    if (request.getFollow()) {
+      shutdown[0] = () -> {
+        followers.remove(shutdown[0]);
+        synchronized (lock) {
+          if (ended[0] || stream.isCancelled()) {
+            return;
+          }
+          ended[0] = true;
+          stream.onError(Status.UNAVAILABLE.withDescription("the server is shutting down; once it is back, follow"
+              + " again from where this stream stopped: solo events --follow --since-id " + lastSent[0]).asRuntimeException());
+        }
+        subscription.close();
+      };
+      followers.add(shutdown[0]);
+    }
+    stream.setOnCancelHandler(() -> {
+      if (shutdown[0] != null) {
+        followers.remove(shutdown[0]);
+      }
+      subscription.close();
+    });
   }
 
   // ---- versions: hot swap and rollback; what a service described; what it logged ----
