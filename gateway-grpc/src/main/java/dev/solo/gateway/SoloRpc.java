@@ -209,25 +209,18 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
   @Override
   public void status(StatusRequest request, StreamObserver<ServiceStatus> response) {
     Caller caller = Keys.CALLER.get();
-    withTenant(caller, tenant -> ask(tenant, (ActorRef<Optional<TenantSupervisor.StatusView>> replyTo)
-            -> new TenantSupervisor.GetStatus(request.getService(), replyTo), ASK_TIMEOUT))
-        .whenComplete((found, failure) -> {
-          if (failure != null) {
-            response.onError(Statuses.internal("status", failure));
-          } else if (found.isEmpty()) {
-            response.onError(Statuses.notFound("no service " + request.getService() + "; see solo list"));
-          } else {
-            ServiceStatus.Builder out = ServiceStatus.newBuilder()
-                .setService(info(found.get().service()))
-                .setRestarts(found.get().restarts())
-                .setBreaker("closed");
-            found.get().counters().ifPresent(c -> out.setCalls(c.calls()).setErrors(c.errors())
-                .setQueueDepth(c.queueDepth()).setStartedUnixMs(c.startedUnixMs()).setLastError(c.lastError())
-                .setBreaker(c.breaker().shown()).setCpuMs(c.cpuNanos() / 1_000_000).setAllocatedBytes(c.allocatedBytes())
-                .setTenantKvBytes(c.tenantKvBytes()));
-            response.onNext(out.build());
-            response.onCompleted();
-          }
+    answerAbout(caller, request.getService(), "status", response,
+        (ActorRef<Optional<TenantSupervisor.StatusView>> replyTo) -> new TenantSupervisor.GetStatus(request.getService(), replyTo),
+        found -> {
+          ServiceStatus.Builder out = ServiceStatus.newBuilder()
+              .setService(info(found.service()))
+              .setRestarts(found.restarts())
+              .setBreaker("closed");
+          found.counters().ifPresent(c -> out.setCalls(c.calls()).setErrors(c.errors())
+              .setQueueDepth(c.queueDepth()).setStartedUnixMs(c.startedUnixMs()).setLastError(c.lastError())
+              .setBreaker(c.breaker().shown()).setCpuMs(c.cpuNanos() / 1_000_000).setAllocatedBytes(c.allocatedBytes())
+              .setTenantKvBytes(c.tenantKvBytes()));
+          return out.build();
         });
   }
 
@@ -351,23 +344,16 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
   @Override
   public void versions(VersionsRequest request, StreamObserver<VersionsResponse> response) {
     Caller caller = Keys.CALLER.get();
-    withTenant(caller, tenant -> ask(tenant, (ActorRef<Optional<List<TenantSupervisor.VersionView>>> replyTo)
-            -> new TenantSupervisor.Versions(request.getService(), replyTo), ASK_TIMEOUT))
-        .whenComplete((found, failure) -> {
-          if (failure != null) {
-            response.onError(Statuses.internal("versions", failure));
-          } else if (found.isEmpty()) {
-            response.onError(Statuses.notFound("no service " + request.getService() + "; see solo list"));
-          } else {
-            VersionsResponse.Builder out = VersionsResponse.newBuilder();
-            found.get().forEach(v -> out.addVersionsBuilder()
-                .setVersion(v.version())
-                .setArtifactHash(v.artifactHash())
-                .setDeployedUnixMs(v.deployedUnixMs())
-                .setState(v.state()));
-            response.onNext(out.build());
-            response.onCompleted();
-          }
+    answerAbout(caller, request.getService(), "versions", response,
+        (ActorRef<Optional<List<TenantSupervisor.VersionView>>> replyTo) -> new TenantSupervisor.Versions(request.getService(), replyTo),
+        found -> {
+          VersionsResponse.Builder out = VersionsResponse.newBuilder();
+          found.forEach(v -> out.addVersionsBuilder()
+              .setVersion(v.version())
+              .setArtifactHash(v.artifactHash())
+              .setDeployedUnixMs(v.deployedUnixMs())
+              .setState(v.state()));
+          return out.build();
         });
   }
 
@@ -375,25 +361,18 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
   @Override
   public void describe(DescribeRequest request, StreamObserver<DescribeResponse> response) {
     Caller caller = Keys.CALLER.get();
-    withTenant(caller, tenant -> ask(tenant, (ActorRef<Optional<TenantSupervisor.Description>> replyTo)
-            -> new TenantSupervisor.Describe(request.getService(), replyTo), ASK_TIMEOUT))
-        .whenComplete((found, failure) -> {
-          if (failure != null) {
-            response.onError(Statuses.internal("describe", failure));
-          } else if (found.isEmpty()) {
-            response.onError(Statuses.notFound("no service " + request.getService() + "; see solo list"));
-          } else {
-            DescribeResponse.Builder out = DescribeResponse.newBuilder()
-                .setService(found.get().service())
-                .setVersion(found.get().version());
-            found.get().methods().forEach(method -> out.addMethodsBuilder()
-                .setName(method.getName())
-                .setDescription(method.getDescription())
-                .setInputSchema(method.getInputSchema())
-                .setReadOnly(method.getReadOnly()));
-            response.onNext(out.build());
-            response.onCompleted();
-          }
+    answerAbout(caller, request.getService(), "describe", response,
+        (ActorRef<Optional<TenantSupervisor.Description>> replyTo) -> new TenantSupervisor.Describe(request.getService(), replyTo),
+        found -> {
+          DescribeResponse.Builder out = DescribeResponse.newBuilder()
+              .setService(found.service())
+              .setVersion(found.version());
+          found.methods().forEach(method -> out.addMethodsBuilder()
+              .setName(method.getName())
+              .setDescription(method.getDescription())
+              .setInputSchema(method.getInputSchema())
+              .setReadOnly(method.getReadOnly()));
+          return out.build();
         });
   }
 
@@ -408,23 +387,16 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
       response.onError(Statuses.invalid(e.getMessage()));
       return;
     }
-    withTenant(caller, tenant -> ask(tenant, (ActorRef<Optional<List<ServiceLogs.Line>>> replyTo)
-            -> new TenantSupervisor.GetLogs(request.getService(), query, replyTo), ASK_TIMEOUT))
-        .whenComplete((found, failure) -> {
-          if (failure != null) {
-            response.onError(Statuses.internal("logs", failure));
-          } else if (found.isEmpty()) {
-            response.onError(Statuses.notFound("no service " + request.getService() + "; see solo list"));
-          } else {
-            GetLogsResponse.Builder out = GetLogsResponse.newBuilder();
-            found.get().forEach(line -> out.addLinesBuilder()
-                .setTimeUnixMs(line.timeUnixMs())
-                .setLevel(line.level())
-                .setMessage(line.message())
-                .setVersion(line.version()));
-            response.onNext(out.build());
-            response.onCompleted();
-          }
+    answerAbout(caller, request.getService(), "logs", response,
+        (ActorRef<Optional<List<ServiceLogs.Line>>> replyTo) -> new TenantSupervisor.GetLogs(request.getService(), query, replyTo),
+        found -> {
+          GetLogsResponse.Builder out = GetLogsResponse.newBuilder();
+          found.forEach(line -> out.addLinesBuilder()
+              .setTimeUnixMs(line.timeUnixMs())
+              .setLevel(line.level())
+              .setMessage(line.message())
+              .setVersion(line.version()));
+          return out.build();
         });
   }
 
@@ -614,6 +586,26 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
   }
 
   /** Runs {@code action} against the caller's tenant supervisor; a caller with no tenant is refused. */
+  /**
+   * Asks the caller's tenant about one of its services and answers with what {@code toResponse}
+   * makes of the reply; NOT_FOUND if the tenant has no such service.
+   */
+  private <T, R> void answerAbout(Caller caller, String service, String what, StreamObserver<R> response,
+      org.apache.pekko.japi.function.Function<ActorRef<Optional<T>>, TenantSupervisor.Command> question,
+      Function<T, R> toResponse) {
+    withTenant(caller, tenant -> ask(tenant, question, ASK_TIMEOUT))
+        .whenComplete((found, failure) -> {
+          if (failure != null) {
+            response.onError(Statuses.internal(what, failure));
+          } else if (found.isEmpty()) {
+            response.onError(Statuses.notFound("no service " + service + "; see solo list"));
+          } else {
+            response.onNext(toResponse.apply(found.get()));
+            response.onCompleted();
+          }
+        });
+  }
+
   private <T> CompletionStage<T> withTenant(
       Caller caller, Function<ActorRef<TenantSupervisor.Command>, CompletionStage<T>> action) {
     if (caller.tenant().isEmpty()) {
