@@ -183,7 +183,7 @@ class ContainmentTest {
       try {
         answer = slow.call("stuck", "ok", new byte[0]).text();
       } catch (SoloException e) {
-        assertEquals(Status.Code.UNAVAILABLE, e.code());
+        assertEquals(Status.Code.UNAVAILABLE, e.code(), e.reason());
         assertTrue(e.reason().startsWith("service stuck is down: "), e.reason());
         assertTrue(System.nanoTime() < deadline, "not restarted within 30 s");
         Thread.sleep(20);
