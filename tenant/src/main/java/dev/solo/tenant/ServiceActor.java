@@ -537,7 +537,15 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
             // On the thread that ran the call: the caller gets its answer without waiting for
             // this actor to be scheduled. The actor hears of it first, so that anything the
             // caller does next (another call, a status) is handled after this call's bookkeeping.
-            CallFinished finished = finished(call, outcome, failure);
+            CallFinished finished;
+            try {
+              finished = finished(call, outcome, failure);
+            } catch (RuntimeException e) {
+              // Whatever happened, the actor must hear that the call ended, or the service would
+              // wait for it for ever.
+              finished = new CallFinished(call, CallOutcome.failed(CallOutcome.Failure.SERVICE_ERROR,
+                  "the call's outcome could not be read: " + e.getClass().getName()), true, false);
+            }
             self.tell(finished);
             call.replyTo().tell(finished.outcome());
           });
