@@ -165,10 +165,10 @@ public final class Kernel {
       if (settings.metricsPort() != 0) {
         metrics = startMetrics(deps.shedder(), tenantThreads);
       }
+      long uptimeMs = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
       LOG.info("ready {} ms after the JVM started: JVM and settings {} ms, PKI and the system actors (event log, tokens,"
               + " secrets) {} ms, tenants and their services {} ms, gateway {} ms",
-          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
-          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - serveStart) / 1_000_000,
+          uptimeMs, uptimeMs - (System.nanoTime() - serveStart) / 1_000_000,
           (systemRecovered - serveStart) / 1_000_000, (tenantsRecovered - systemRecovered) / 1_000_000,
           (System.nanoTime() - tenantsRecovered) / 1_000_000);
       System.out.println("solo server ready on " + address + " (data " + data.root() + ", admin credentials "

@@ -22,7 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class Registry extends AbstractBehavior<Registry.Command> {
 
   /** The registry's protocol. */
-  public sealed interface Command permits Register, Unregister, Lookup {}
+  public sealed interface Command permits Register, Unregister {}
 
   /** Makes a live service reachable; acknowledged once recorded. */
   public record Register(ServiceKey key, ActorRef<ServiceActor.Command> ref, ActorRef<Done> replyTo) implements Command {}
@@ -30,8 +30,6 @@ public final class Registry extends AbstractBehavior<Registry.Command> {
   /** Removes a service, if {@code ref} is still the one registered; acknowledged once removed. */
   public record Unregister(ServiceKey key, ActorRef<ServiceActor.Command> ref, ActorRef<Done> replyTo) implements Command {}
 
-  /** Finds a live service. */
-  public record Lookup(ServiceKey key, ActorRef<Optional<ActorRef<ServiceActor.Command>>> replyTo) implements Command {}
 
   /** The live services, as the registry last recorded them; read from any thread. */
   public static final class Directory {
@@ -60,7 +58,6 @@ public final class Registry extends AbstractBehavior<Registry.Command> {
     return newReceiveBuilder()
         .onMessage(Register.class, this::onRegister)
         .onMessage(Unregister.class, this::onUnregister)
-        .onMessage(Lookup.class, this::onLookup)
         .build();
   }
 
@@ -73,11 +70,6 @@ public final class Registry extends AbstractBehavior<Registry.Command> {
   private Behavior<Command> onUnregister(Unregister unregister) {
     directory.services.remove(unregister.key(), unregister.ref());
     unregister.replyTo().tell(Done.getInstance());
-    return this;
-  }
-
-  private Behavior<Command> onLookup(Lookup lookup) {
-    lookup.replyTo().tell(directory.lookup(lookup.key()));
     return this;
   }
 }

@@ -97,7 +97,7 @@ class TenantSupervisorTest {
     }
   }
 
-  private record Running(ActorRef<TenantsSupervisor.Command> tenants, ActorRef<Registry.Command> registry, EventFeed feed) {}
+  private record Running(ActorRef<TenantsSupervisor.Command> tenants, Registry.Directory services, EventFeed feed) {}
 
   private Running start(TenantRuntime.LoaderObserver loaders) throws Exception {
     Config config = ConfigFactory.parseString(
@@ -123,7 +123,7 @@ class TenantSupervisorTest {
         registry, services, secrets, tenantCode, deploys, Clock.systemUTC(), TenantRuntime.Limits.defaults(), Map.of(), loaders, new Quarantine(), new Quotas());
     ActorRef<TenantsSupervisor.Command> tenants = kit.spawn(TenantsSupervisor.create(runtime), "tenants");
     ask(tenants, TenantsSupervisor.AwaitReady::new);
-    return new Running(tenants, registry, feed);
+    return new Running(tenants, services, feed);
   }
 
   private <Q, T> T ask(ActorRef<Q> target, org.apache.pekko.japi.function.Function<ActorRef<T>, Q> message) throws Exception {
@@ -143,8 +143,7 @@ class TenantSupervisorTest {
   }
 
   private CallOutcome call(Running running, String tenant, String service, String method, String body) throws Exception {
-    Optional<ActorRef<ServiceActor.Command>> ref = ask(running.registry(),
-        (ActorRef<Optional<ActorRef<ServiceActor.Command>>> replyTo) -> new Registry.Lookup(ServiceKey.of(tenant, service), replyTo));
+    Optional<ActorRef<ServiceActor.Command>> ref = running.services().lookup(ServiceKey.of(tenant, service));
     if (ref.isEmpty()) {
       return CallOutcome.failed(CallOutcome.Failure.NOT_FOUND, "no service");
     }
