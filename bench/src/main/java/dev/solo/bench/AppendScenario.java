@@ -151,7 +151,7 @@ final class AppendScenario implements Bench.Scenario {
 
   private static void emit(ActorSystem<Void> system, ActorRef<EventStore.Command> store, Event draft, AtomicBoolean running,
       AtomicBoolean measuring, LongAdder appended, LongAdder failed, CountDownLatch stopped) {
-    EventStore.append(store, draft, APPEND_TIMEOUT, system.scheduler()).whenComplete((event, error) -> {
+    EventStore.append(store, draft, APPEND_TIMEOUT).whenComplete((event, error) -> {
       if (error != null) {
         failed.increment();
       } else if (measuring.get()) {

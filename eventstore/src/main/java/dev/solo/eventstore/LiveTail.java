@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Hands durable events to live followers. Subscribing and publishing share one lock, so a new
@@ -17,13 +18,19 @@ final class LiveTail {
   private final CompletableFuture<Long> recovered = new CompletableFuture<>();
   private long lastPublishedId;
 
-  /** Called by the event log after recovery and after each durable batch, in id order. */
-  void publish(long lastId, List<Event> events) {
+  /**
+   * Called by the event log after recovery and after each durable batch, in id order; the events
+   * are only made if someone follows.
+   */
+  void publish(long lastId, Supplier<List<Event>> events) {
     synchronized (lock) {
       lastPublishedId = lastId;
       recovered.complete(lastId);
-      for (Consumer<List<Event>> listener : listeners) {
-        listener.accept(events);
+      if (!listeners.isEmpty()) {
+        List<Event> published = events.get();
+        for (Consumer<List<Event>> listener : listeners) {
+          listener.accept(published);
+        }
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.solo.eventstore;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import dev.solo.proto.v1.Event;
 import java.io.NotSerializableException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.ExtendedActorSystem;
@@ -11,7 +12,8 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 /**
  * Serializes Solo's persisted protobuf messages (journal events and snapshots) for Pekko
  * Persistence. The manifest is the message's class name; only classes under {@code dev.solo.proto}
- * are accepted, so a damaged journal cannot make the kernel load arbitrary classes.
+ * are accepted, so a damaged journal cannot make the kernel load arbitrary classes. A
+ * {@link StoredEvent} is written as the {@link Event} it stands for.
  */
 public final class ProtobufSerializer extends SerializerWithStringManifest {
   private static final String ALLOWED_PREFIX = "dev.solo.proto.";
@@ -28,13 +30,16 @@ public final class ProtobufSerializer extends SerializerWithStringManifest {
 
   @Override
   public String manifest(Object o) {
-    return o.getClass().getName();
+    return o instanceof StoredEvent ? Event.class.getName() : o.getClass().getName();
   }
 
   @Override
   public byte[] toBinary(Object o) {
     if (o instanceof Message message) {
       return message.toByteArray();
+    }
+    if (o instanceof StoredEvent stored) {
+      return stored.toByteArray();
     }
     throw new IllegalArgumentException("not a protobuf message: " + o.getClass().getName());
   }

@@ -1,6 +1,8 @@
 package dev.solo.eventstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
@@ -15,12 +17,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +45,11 @@ class EventStoreTest {
   private record Running(ActorRef<EventStore.Command> store, EventFeed feed) {}
 
   private Running start() throws Exception {
-    kit = ActorTestKit.create(leveldb(data));
+    return start(leveldb(data));
+  }
+
+  private Running start(Config config) throws Exception {
+    kit = ActorTestKit.create(config);
     EventFeed feed = new EventFeed(kit.system());
     ActorRef<EventStore.Command> store = kit.spawn(EventStore.create(Clock.systemUTC(), feed), "events");
     feed.recovered().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -52,18 +58,14 @@ class EventStoreTest {
 
   @AfterEach
   void stop() {
+    HeldJournal.hold = false;
     if (kit != null) {
       kit.shutdownTestKit();
     }
   }
 
   private CompletableFuture<Event> append(Running running, String tenant, String type) {
-    return AskPattern.<EventStore.Command, StatusReply<Event>>ask(
-            running.store(),
-            replyTo -> new EventStore.Append(EventStore.draft(tenant, type, "s", Map.of(), "kernel", 0), replyTo),
-            Duration.ofSeconds(10),
-            kit.scheduler())
-        .thenApply(StatusReply::getValue)
+    return EventStore.append(running.store(), EventStore.draft(tenant, type, "s", Map.of(), "kernel", 0), Duration.ofSeconds(10))
         .toCompletableFuture();
   }
 
@@ -93,6 +95,39 @@ class EventStoreTest {
     }
     assertEquals(501, append(running, "acme", "custom.after").get(10, TimeUnit.SECONDS).getId(),
         "ids continue after a restart");
+  }
+
+  @Test
+  void theEventACallerGetsIsTheEventTheJournalGivesBack() throws Exception {
+    Running running = start();
+    Event draft = EventStore.draft("acme", "custom.rich", "svc", Map.of("a", "1", "b", "zwei", "c", ""), "tenant:acme", 7);
+    Event stored = EventStore.append(running.store(), draft, Duration.ofSeconds(10)).toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    assertEquals(draft, stored.toBuilder().clearId().clearTimeUnixMs().clearMonotonicNs().build(),
+        "the caller gets its draft back, with id and times added");
+    assertTrue(stored.getId() > 0 && stored.getTimeUnixMs() > 0 && stored.getMonotonicNs() != 0, stored.toString());
+
+    kit.shutdownTestKit();
+    running = start();
+    assertEquals(List.of(stored), query(running, EventFilter.all()), "the journal reads back exactly that event");
+  }
+
+  @Test
+  void anAppendNotDurableByItsDeadlineFailsWithATimeout() throws Exception {
+    Running running = start(ConfigFactory.parseString(
+        "pekko.persistence.journal.leveldb.class = \"" + HeldJournal.class.getName() + "\"").withFallback(leveldb(data)));
+    assertEquals(1, append(running, "acme", "custom.before").get(10, TimeUnit.SECONDS).getId());
+    HeldJournal.hold = true;
+    Event draft = EventStore.draft("acme", "custom.held", "s", Map.of(), "kernel", 0);
+    long start = System.nanoTime();
+    CompletableFuture<Event> written = EventStore.append(running.store(), draft, Duration.ofMillis(300)).toCompletableFuture();
+    CompletableFuture<Event> waiting = EventStore.append(running.store(), draft, Duration.ofMillis(300)).toCompletableFuture();
+    for (CompletableFuture<Event> append : List.of(written, waiting)) {
+      ExecutionException failure = assertThrows(ExecutionException.class, () -> append.get(10, TimeUnit.SECONDS));
+      assertInstanceOf(TimeoutException.class, failure.getCause(), failure.toString());
+    }
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(tookMs < 300 + 5 * EventStore.SWEEP_INTERVAL.toMillis(), "failed soon after the deadline: " + tookMs + " ms");
   }
 
   @Test

@@ -157,7 +157,7 @@ final class AdminRpc extends AdminGrpc.AdminImplBase {
           }
           return EventStore.append(deps.events(), EventStore.draft(name, "capability_revoked", name,
                   Map.of("revoked", String.join(",", revoked), "reason", "tenant deleted"), caller.principal(), 0),
-              ASK_TIMEOUT, deps.system().scheduler());
+              ASK_TIMEOUT);
         })
         .thenCompose(event -> ask(deps.secrets(), (ActorRef<StatusReply<Integer>> replyTo) -> new SecretVault.DeleteTenant(name, replyTo)))
         .thenCompose(secrets -> {
@@ -332,7 +332,7 @@ final class AdminRpc extends AdminGrpc.AdminImplBase {
         .thenCompose(notAfter -> dev.solo.eventstore.EventStore.append(deps.events(),
                 dev.solo.eventstore.EventStore.draft("", "server_certificate_rotated", "server",
                     java.util.Map.of("not_after", notAfter.toString()), caller.principal(), 0),
-                ASK_TIMEOUT, deps.system().scheduler())
+                ASK_TIMEOUT)
             .thenApply(event -> notAfter))
         .whenComplete((notAfter, failure) -> {
           if (failure != null) {

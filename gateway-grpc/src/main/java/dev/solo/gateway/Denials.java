@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,11 +17,9 @@ final class Denials {
   private static final Duration APPEND_TIMEOUT = Duration.ofSeconds(15);
 
   private final ActorRef<EventStore.Command> events;
-  private final Scheduler scheduler;
 
-  Denials(ActorRef<EventStore.Command> events, Scheduler scheduler) {
+  Denials(ActorRef<EventStore.Command> events) {
     this.events = events;
-    this.scheduler = scheduler;
   }
 
   /**
@@ -49,7 +46,7 @@ final class Denials {
       attributes.put("token_id", tokenId);
     }
     EventStore.append(events, EventStore.draft(tenant, "capability_denied", method, attributes, principal, 0),
-            APPEND_TIMEOUT, scheduler)
+            APPEND_TIMEOUT)
         .whenComplete((event, failure) -> {
           if (failure != null) {
             LOG.warn("a denial of {} for {} could not be recorded", method, principal);

@@ -94,11 +94,11 @@ public final class GrpcGateway {
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     // Interceptors run last-added first: authenticate, then check the permission.
-    Denials denials = new Denials(deps.events(), deps.system().scheduler());
+    Denials denials = new Denials(deps.events());
     AuthInterceptor auth = new AuthInterceptor(deps.tokens(), deps.clock(), denials, deps.quarantine());
     PermissionInterceptor permissions = new PermissionInterceptor(denials);
     ServiceCalls calls = new ServiceCalls(deps, deps.shedder(),
-        new ShedEvents(deps.events(), deps.system().scheduler(), SHED_EVENT_INTERVAL),
+        new ShedEvents(deps.events(), SHED_EVENT_INTERVAL),
         new PacedRefusals((delay, task) -> deps.system().scheduler().scheduleOnce(delay, task, deps.system().executionContext())));
     SoloRpc solo = new SoloRpc(deps, calls);
     InetAddress[] addresses = InetAddress.getAllByName(host);

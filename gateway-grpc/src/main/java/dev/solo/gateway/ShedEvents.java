@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +39,8 @@ final class ShedEvents {
     boolean emitted;
   }
 
-  ShedEvents(ActorRef<EventStore.Command> events, Scheduler scheduler, Duration interval) {
-    this(draft -> EventStore.append(events, draft, APPEND_TIMEOUT, scheduler).whenComplete((event, failure) -> {
+  ShedEvents(ActorRef<EventStore.Command> events, Duration interval) {
+    this(draft -> EventStore.append(events, draft, APPEND_TIMEOUT).whenComplete((event, failure) -> {
       if (failure != null) {
         LOG.warn("a load_shed event of tenant {} could not be recorded", draft.getTenant());
       }

@@ -513,7 +513,7 @@ final class SoloRpc extends SoloGrpc.SoloImplBase {
 
   private CompletionStage<Event> audit(Caller caller, String type, String subject, Map<String, String> attributes) {
     return EventStore.append(deps.events(), EventStore.draft(caller.tenant(), type, subject, attributes, caller.principal(), 0),
-        ASK_TIMEOUT, deps.system().scheduler());
+        ASK_TIMEOUT);
   }
 
   /** Stores a secret of the caller's tenant, encrypted; the value is never in an event or a reply. */

@@ -160,7 +160,7 @@ public final class Kernel {
           deps);
       String address = "localhost:" + gateway.port();
       writeAdminCredentials(data, ca, refs.capabilities(), address, system);
-      audit(refs.events(), "kernel_started", Map.of("address", address), system);
+      audit(refs.events(), "kernel_started", Map.of("address", address));
       Runtime.getRuntime().addShutdownHook(new Thread(this::onSigterm, "solo-sigterm"));
       if (settings.metricsPort() != 0) {
         metrics = startMetrics(deps.shedder(), tenantThreads);
@@ -186,7 +186,7 @@ public final class Kernel {
         LOG.info("drained {} calls in {} ms", drain.inflight(), drain.took().toMillis());
       }
       audit(refs.events(), "kernel_stopping", Map.of("reason", stopReason, "inflight", Integer.toString(drain.inflight()),
-          "cut", Integer.toString(drain.cut()), "drain_ms", Long.toString(drain.took().toMillis())), system);
+          "cut", Integer.toString(drain.cut()), "drain_ms", Long.toString(drain.took().toMillis())));
       AskPattern.<TenantsSupervisor.Command, Done>ask(tenants,
               replyTo -> new TenantsSupervisor.StopAll(stopReason, replyTo), Duration.ofSeconds(60), system.scheduler())
           .toCompletableFuture().get();
@@ -264,10 +264,10 @@ public final class Kernel {
     LOG.info("wrote the admin credentials to {}", file);
   }
 
-  private static void audit(ActorRef<EventStore.Command> events, String type, Map<String, String> attributes, ActorSystem<?> system)
+  private static void audit(ActorRef<EventStore.Command> events, String type, Map<String, String> attributes)
       throws Exception {
     Event draft = EventStore.draft("", type, "kernel", attributes, "kernel", 0);
-    EventStore.append(events, draft, ASK_TIMEOUT, system.scheduler()).toCompletableFuture().get();
+    EventStore.append(events, draft, ASK_TIMEOUT).toCompletableFuture().get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static <Q, T> T ask(RecipientRef<Q> target, Function<ActorRef<T>, Q> message, ActorSystem<?> system) throws Exception {

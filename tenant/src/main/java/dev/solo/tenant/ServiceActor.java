@@ -484,7 +484,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
   private void emit(String type, Map<String, String> attributes) {
     dev.solo.eventstore.EventStore.append(runtime.events(),
         dev.solo.eventstore.EventStore.draft(key.tenant(), type, key.service(), attributes, "kernel", 0),
-        java.time.Duration.ofSeconds(15), getContext().getSystem().scheduler());
+        java.time.Duration.ofSeconds(15));
   }
 
   /** {@return the tenant's limits now}: a quota set by the operator applies from the next use */
@@ -873,7 +873,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Command> {
     attributes.put("reason", cause);
     CompletionStage<Long> causation = dev.solo.eventstore.EventStore.append(runtime.events(),
             dev.solo.eventstore.EventStore.draft(key.tenant(), "service_call_failed", key.service(), attributes, "kernel", 0),
-            Duration.ofSeconds(15), getContext().getSystem().scheduler())
+            Duration.ofSeconds(15))
         .thenApply(dev.solo.proto.v1.Event::getId);
     pending = new PendingRollback(++swapIds, watch, cause, askNewState, causation);
     watch = null;

@@ -149,7 +149,7 @@ final class ServiceContext implements Context {
     Event draft = EventStore.draft(
         key.tenant(), "custom." + type, key.service(), copy, "service:" + key, 0);
     Duration timeout = Duration.ofSeconds(10);
-    await(EventStore.append(runtime.events(), draft, timeout, scheduler).toCompletableFuture(), timeout, "emit " + type);
+    await(EventStore.append(runtime.events(), draft, timeout).toCompletableFuture(), timeout, "emit " + type);
   }
 
   @Override
@@ -194,7 +194,7 @@ final class ServiceContext implements Context {
     Map<String, String> all = new java.util.LinkedHashMap<>(attributes);
     all.put("service", key.service());
     EventStore.append(runtime.events(), EventStore.draft(key.tenant(), type, name, all, "service:" + key, 0),
-        Duration.ofSeconds(10), scheduler);
+        Duration.ofSeconds(10));
   }
 
   private static <T> T await(java.util.concurrent.CompletableFuture<T> future, Duration timeout, String what) {

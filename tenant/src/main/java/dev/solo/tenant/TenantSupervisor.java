@@ -1196,7 +1196,7 @@ public final class TenantSupervisor
   private CompletionStage<Event> audit(String type, String subject, Map<String, String> attributes, String principal,
       long causationId) {
     return EventStore.append(
-        runtime.events(), EventStore.draft(tenant, type, subject, attributes, principal, causationId), STEP_TIMEOUT, scheduler);
+        runtime.events(), EventStore.draft(tenant, type, subject, attributes, principal, causationId), STEP_TIMEOUT);
   }
 
   private static void putExplanation(Map<String, String> attributes, String explanation) {

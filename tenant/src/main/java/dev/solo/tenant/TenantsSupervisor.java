@@ -193,7 +193,7 @@ public final class TenantsSupervisor
         .thenRun(after -> {
           spawnTenant(create.name(), false);
           Event draft = EventStore.draft(create.name(), "tenant_created", create.name(), Map.of(), create.principal(), 0);
-          EventStore.append(runtime.events(), draft, STEP_TIMEOUT, context.getSystem().scheduler())
+          EventStore.append(runtime.events(), draft, STEP_TIMEOUT)
               .whenComplete((event, failure) ->
                   create.replyTo().tell(new Created(create.name(), false, event == null ? 0 : event.getId())));
         });
@@ -230,7 +230,7 @@ public final class TenantsSupervisor
         services = CompletableFuture.completedFuture(Done.getInstance());
       }
       services
-          .thenCompose(done -> EventStore.append(runtime.events(), draft, STEP_TIMEOUT, context.getSystem().scheduler()))
+          .thenCompose(done -> EventStore.append(runtime.events(), draft, STEP_TIMEOUT))
           .whenComplete((stored, failure) -> set.replyTo().tell(QuarantineResult.CHANGED));
     });
   }
@@ -250,7 +250,7 @@ public final class TenantsSupervisor
     return Effect().persist(event).thenRun(next -> {
       runtime.quotas().set(set.name(), after);
       Event draft = EventStore.draft(set.name(), "tenant_quota_set", set.name(), set.change().asAttributes(), set.principal(), 0);
-      EventStore.append(runtime.events(), draft, STEP_TIMEOUT, context.getSystem().scheduler())
+      EventStore.append(runtime.events(), draft, STEP_TIMEOUT)
           .whenComplete((stored, failure) -> set.replyTo().tell(Optional.of(runtime.limitsOf(set.name()))));
     });
   }
@@ -296,7 +296,7 @@ public final class TenantsSupervisor
       attributes.put("services_stopped", Integer.toString(purged.services()));
       // The tenant's own events stay: the log is append-only, and the admin can still audit them.
       Event draft = EventStore.draft(delete.name(), "tenant_deleted", delete.name(), attributes, delete.principal(), 0);
-      EventStore.append(runtime.events(), draft, STEP_TIMEOUT, context.getSystem().scheduler())
+      EventStore.append(runtime.events(), draft, STEP_TIMEOUT)
           .whenComplete((stored, failure) -> delete.replyTo().tell(new Deleted(DeleteResult.DELETED, purged.services())));
     });
   }
@@ -323,7 +323,7 @@ public final class TenantsSupervisor
             context.getLog().warn("collecting unused artifacts failed: {}", failure.toString());
           } else if (!deleted.isEmpty()) {
             EventStore.append(runtime.events(), EventStore.draft("", "artifacts_collected", "artifacts",
-                Map.of("deleted", Integer.toString(deleted.size())), "kernel", 0), STEP_TIMEOUT, context.getSystem().scheduler());
+                Map.of("deleted", Integer.toString(deleted.size())), "kernel", 0), STEP_TIMEOUT);
           }
         });
     context.scheduleOnce(ARTIFACT_COLLECTION_EVERY, context.getSelf(), new CollectArtifacts());
