@@ -14,8 +14,8 @@ import java.util.concurrent.SynchronousQueue;
 
 /**
  * The compile worker JVM that {@link ForkedCompiler} starts: reads requests from stdin, compiles
- * each with {@link Javac}, answers on stdout ({@link CompileProtocol}). It keeps no state between
- * compiles. It ends itself when stdin ends, even in the middle of a compile, so a worker never
+ * each with {@link Javac}, answers on stdout ({@link CompileProtocol}). Between compiles it keeps
+ * only javac's context, cleared of what each compile declared ({@link Javac#reusingContexts()}). It ends itself when stdin ends, even in the middle of a compile, so a worker never
  * outlives the server that started it: when the server dies, even by {@code kill -9}, the
  * operating system closes the other end of the pipe.
  */
@@ -121,7 +121,10 @@ final class CompileWorkerMain {
   }
 
   private static Javac warmUp() throws IOException {
-    Javac javac = new Javac();
+    Javac javac = Javac.reusingContexts();
+    if (!javac.reusesContexts()) {
+      System.err.println("compile worker: javac's task pool is not available; every compile starts afresh");
+    }
     Outcome<Map<String, byte[]>> outcome = javac.compile(WARM_UP, () -> false);
     if (outcome.isRefused()) {
       throw new IllegalStateException("the warm-up source does not compile: " + outcome.findings());

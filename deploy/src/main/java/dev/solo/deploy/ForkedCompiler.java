@@ -72,11 +72,15 @@ final class ForkedCompiler implements SourceCompiler {
         "-Xmx" + heapMiB + "m",
         "-XX:MaxMetaspaceSize=" + METASPACE_MIB + "m",
         "-XX:+ExitOnOutOfMemoryError",
-        "-XX:+UseSerialGC",
+        // G1, not the serial collector: a reused javac context keeps a large old generation that
+        // each compile points into, and the serial collector's pauses grew to 100-500 ms.
+        "-XX:+UseG1GC",
         // C1 only: javac reaches its speed after a few compiles and stays there, while C2 spends a
         // whole core for hundreds of compiles getting javac about a fifth faster; on a small
         // machine that core is taken from the server (docs/performance.md).
         "-XX:TieredStopAtLevel=1",
+        // javac's task pool, which keeps javac's context from one compile to the next (Javac).
+        "--add-exports", Javac.TASK_POOL_PACKAGE + "=ALL-UNNAMED",
         "-XX:+DisplayVMOutputToStderr", // the JVM's own messages must not land in the protocol
         "-XX:-UsePerfData",
         "-Dsolo.compileWorker.server=" + ProcessHandle.current().pid(),

@@ -51,6 +51,26 @@ class ForkedCompilerTest {
   }
 
   @Test
+  void aWorkerCompileSeesNoClassAnEarlierCompileDeclared() throws Exception {
+    try (ForkedCompiler compiler = new ForkedCompiler(limits(Duration.ofSeconds(60), 512, 500, DEADLINE))) {
+      Map<String, String> first = new java.util.HashMap<>(COUNTER);
+      first.putAll(Submission.file("Secret.java", "final class Secret {", "  static int value() { return 42; }", "}"));
+      assertEquals(Set.of("Counter", "Secret"), compiler.compile(first).value().keySet());
+      ProcessHandle worker = onlyWorker(compiler);
+
+      Outcome<Map<String, byte[]>> peek = compiler.compile(Submission.file("Peek.java",
+          "import dev.solo.api.*;",
+          "public class Peek implements Service {",
+          "  public Reply handle(Request request, Context ctx) { return Reply.ok(\"\" + Secret.value()); }",
+          "}"));
+
+      assertEquals(worker.pid(), onlyWorker(compiler).pid(), "the same worker, and so the same javac context");
+      List<String> findings = strings(peek.findings());
+      assertTrue(findings.stream().anyMatch(finding -> finding.contains("COMPILE: cannot find symbol")), findings.toString());
+    }
+  }
+
+  @Test
   void compilePastTheTimeLimitKillsItsWorkerAndTheNextCompileSucceeds() throws Exception {
     try (ForkedCompiler compiler = new ForkedCompiler(limits(Duration.ofSeconds(1), 512, 500, DEADLINE))) {
       assertEquals(Set.of("Counter"), compiler.compile(COUNTER).value().keySet());
