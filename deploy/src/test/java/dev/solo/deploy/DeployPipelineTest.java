@@ -248,6 +248,24 @@ class DeployPipelineTest {
   }
 
   @Test
+  void anArtifactLoadedOnceIsNotReadFromTheStoreAgain() throws Exception {
+    DeployPipeline pipeline = pipeline();
+    Artifact counter = accepted(pipeline.deploy("acme", Submission.example("counter")));
+    assertEquals("acme@v1", pipeline.load("acme", 1, counter.hash()).getName());
+    try (Stream<Path> files = Files.walk(store)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        Files.delete(file);
+      }
+    }
+    // A restart loads one artifact for every service of the same code: from memory after the first.
+    assertEquals("Counter", pipeline.load("acme", 2, counter.hash()).loadClass("Counter").getName());
+    try (DeployPipeline fresh = new DeployPipeline(new ArtifactStore(store), DeployLimits.defaults())) {
+      assertThrows(ServiceLoadException.class, () -> fresh.load("acme", 1, counter.hash()),
+          "another pipeline, with nothing loaded, reads the store");
+    }
+  }
+
+  @Test
   void loadingAnUnknownHashIsRefused() {
     String hash = "0".repeat(64);
     ServiceLoadException e = assertThrows(
