@@ -15,7 +15,8 @@ import java.util.concurrent.SynchronousQueue;
 /**
  * The compile worker JVM that {@link ForkedCompiler} starts: reads requests from stdin, compiles
  * each with {@link Javac}, answers on stdout ({@link CompileProtocol}). Between compiles it keeps
- * only javac's context, cleared of what each compile declared ({@link Javac#reusingContexts()}). It ends itself when stdin ends, even in the middle of a compile, so a worker never
+ * only javac's context, cleared of what each compile declared ({@link Javac#reusingContexts()}).
+ * It ends itself when stdin ends, even in the middle of a compile, so a worker never
  * outlives the server that started it: when the server dies, even by {@code kill -9}, the
  * operating system closes the other end of the pipe.
  */
